@@ -1,0 +1,5 @@
+//! The `shipmate` command-line interface.
+
+fn main() {
+    println!("shipmate");
+}

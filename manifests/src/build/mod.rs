@@ -1,0 +1,1 @@
+//! Object builders with best-practice defaults (used by the rules backend).
