@@ -1,5 +1,28 @@
-//! The `shipmate` command-line interface.
+//! The `shipmate` command-line interface: parses arguments, runs one subcommand, maps the
+//! outcome to a documented exit code and prints the whole error chain on failure.
 
-fn main() {
-    println!("shipmate");
+mod cli;
+mod commands;
+mod exit;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::exit::ExitCode;
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Validate(args) => commands::validate::run(args),
+        Command::Ask(args) => commands::ask::run(args),
+        Command::Constitution(args) => commands::constitution::run(args),
+    };
+    let code = match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("shipmate: error: {err:#}");
+            ExitCode::Error
+        }
+    };
+    std::process::ExitCode::from(code as u8)
 }

@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod ask;
+pub mod constitution;
+pub mod validate;
