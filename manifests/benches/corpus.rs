@@ -5,7 +5,7 @@
 //! first use, as in one CLI invocation), the warm median, documents per second and the peak
 //! resident memory of the process.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use shipmate_manifests::parse::{self, Input, Limits};
@@ -29,12 +29,12 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn run_once(dir: &PathBuf) -> (Duration, usize) {
+fn run_once(dir: &Path) -> (Duration, usize) {
     let start = Instant::now();
     let limits = Limits::default();
     let schemas = SchemaSet::bundled();
     let gates = Constitution::builtin();
-    let loaded = parse::load_inputs(&[Input::Path(dir.clone())], &limits);
+    let loaded = parse::load_inputs(&[Input::Path(dir.to_owned())], &limits);
     let report = Report::build(loaded.files, &loaded.documents, &schemas, Some(&gates));
     let elapsed = start.elapsed();
     std::hint::black_box(&report);

@@ -14,7 +14,10 @@ pub fn run(args: &ConstitutionArgs) -> anyhow::Result<ExitCode> {
     match &args.action {
         ConstitutionAction::Show { constitution } => {
             let (c, origin) = crate::policy::load(constitution.as_deref())?;
-            output::print(&format!("# effective constitution: {origin}\n{}", c.to_yaml()))?;
+            output::print(&format!(
+                "# effective constitution: {origin}\n{}",
+                c.to_yaml()
+            ))?;
         }
         ConstitutionAction::Init { path, force } => {
             let text = Constitution::builtin().to_yaml();

@@ -33,12 +33,12 @@ pub fn schemas(crds: &[PathBuf], limits: &Limits) -> anyhow::Result<SchemaSet> {
         return Ok(schemas);
     }
     let loaded = parse::load_inputs(&inputs(crds), limits);
-    if let Some(bad) = loaded.documents.iter().find(|d| d.content.is_err()) {
-        if let Err(err) = &bad.content {
+    for doc in &loaded.documents {
+        if let Err(err) = &doc.content {
             anyhow::bail!(
                 "cannot read CRD file {} (document {}): {err}; fix the file or drop it from --crd",
-                bad.file,
-                bad.index
+                doc.file,
+                doc.index
             );
         }
     }
@@ -56,9 +56,7 @@ pub fn schemas(crds: &[PathBuf], limits: &Limits) -> anyhow::Result<SchemaSet> {
 }
 
 /// Loads the constitution unless gates are switched off.
-pub fn constitution(
-    args: &GateArgs,
-) -> anyhow::Result<Option<shipmate_manifests::Constitution>> {
+pub fn constitution(args: &GateArgs) -> anyhow::Result<Option<shipmate_manifests::Constitution>> {
     if args.no_gates {
         return Ok(None);
     }
@@ -83,4 +81,3 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         ExitCode::Blocked
     })
 }
-

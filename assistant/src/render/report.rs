@@ -45,7 +45,10 @@ fn render_document(out: &mut String, doc: &DocumentReport, style: Style) {
         "  {} {} {}",
         style.paint(tone, verdict),
         what,
-        style.paint(Tone::Dim, &format!("(document {}, line {})", doc.index, doc.line)),
+        style.paint(
+            Tone::Dim,
+            &format!("(document {}, line {})", doc.index, doc.line)
+        ),
     );
     for err in &doc.errors {
         let at = if err.path.is_empty() {
@@ -53,7 +56,12 @@ fn render_document(out: &mut String, doc: &DocumentReport, style: Style) {
         } else {
             format!("{}: ", err.path)
         };
-        let _ = writeln!(out, "      {} {at}{}", style.paint(Tone::Bad, "✗"), err.message);
+        let _ = writeln!(
+            out,
+            "      {} {at}{}",
+            style.paint(Tone::Bad, "✗"),
+            err.message
+        );
     }
     for f in &doc.findings {
         let (tone, mark) = match f.severity {

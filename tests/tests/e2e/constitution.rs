@@ -29,7 +29,10 @@ fn init_writes_default_once_and_show_reads_it_back() {
         .output()
         .unwrap();
     let text = String::from_utf8(show.stdout).unwrap();
-    assert!(text.starts_with("# effective constitution: constitution.yaml (project)"), "{text}");
+    assert!(
+        text.starts_with("# effective constitution: constitution.yaml (project)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -41,7 +44,10 @@ fn builtin_is_used_without_a_file() {
         .output()
         .unwrap();
     let text = String::from_utf8(show.stdout).unwrap();
-    assert!(text.starts_with("# effective constitution: built-in default"), "{text}");
+    assert!(
+        text.starts_with("# effective constitution: built-in default"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -24,7 +24,10 @@ fn validate_json(args: &[&std::ffi::OsStr]) -> (i32, Value) {
 fn relative(mut report: Value) -> Value {
     let root = fixture("").display().to_string();
     for doc in report["documents"].as_array_mut().expect("documents") {
-        let file = doc["file"].as_str().expect("file").replace(&root, "fixtures/");
+        let file = doc["file"]
+            .as_str()
+            .expect("file")
+            .replace(&root, "fixtures/");
         doc["file"] = Value::String(file);
     }
     report
@@ -85,7 +88,9 @@ fn crd_schemas_validate_custom_resources() {
     assert_eq!(out.status.code(), Some(3), "{json:#}");
     assert_eq!(json["documents"][0]["schema"], "valid");
     assert_eq!(json["documents"][1]["schema"], "invalid");
-    let message = json["documents"][1]["errors"][0]["message"].as_str().unwrap();
+    let message = json["documents"][1]["errors"][0]["message"]
+        .as_str()
+        .unwrap();
     assert!(message.contains("retainDays"), "hint expected: {message}");
 }
 
@@ -177,7 +182,10 @@ fn whole_shared_corpus_validates_without_errors() {
     let (_, json) = validate_json(&[shared.join("corpus").as_os_str()]);
     let summary = &json["summary"];
     assert_eq!(summary["files"], 1071, "{summary:#}");
-    assert!(summary["documents"].as_u64().unwrap() >= 1529, "{summary:#}");
+    assert!(
+        summary["documents"].as_u64().unwrap() >= 1529,
+        "{summary:#}"
+    );
     let docs = json["documents"].as_array().unwrap();
     for doc in docs {
         assert!(doc["line"].as_u64().unwrap() >= 1, "{doc:#}");

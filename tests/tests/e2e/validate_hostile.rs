@@ -31,7 +31,9 @@ fn message(doc: &Value) -> String {
 fn alias_bomb_fails_fast() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bomb.yaml");
-    let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut text = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
         text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
@@ -104,5 +106,8 @@ fn unreadable_entries_in_a_directory_are_reported_not_dropped() {
 #[test]
 fn missing_path_is_reported_as_error_document() {
     let doc = first_error(Path::new("/nonexistent/shipmate/x.yaml"));
-    assert!(message(&doc).to_lowercase().contains("no such file"), "{doc:#}");
+    assert!(
+        message(&doc).to_lowercase().contains("no such file"),
+        "{doc:#}"
+    );
 }
