@@ -12,6 +12,9 @@ use super::SchemaError;
 /// Most errors reported for one document; the rest are summarised in one line.
 pub(crate) const MAX_ERRORS: usize = 20;
 
+/// Longest message taken verbatim from `jsonschema` (they can quote whole values).
+const MAX_MESSAGE: usize = 200;
+
 /// One step of a path into a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Step {
@@ -50,6 +53,15 @@ fn is_plain(key: &str) -> bool {
 /// Converts one `jsonschema` error into our errors (an `additionalProperties` error names
 /// several fields and becomes one error per field).
 pub(crate) fn convert(error: &ValidationError<'_>, schema: &Value, out: &mut Vec<SchemaError>) {
+    convert_nested(error, schema, out, 0);
+}
+
+fn convert_nested(
+    error: &ValidationError<'_>,
+    schema: &Value,
+    out: &mut Vec<SchemaError>,
+    depth: usize,
+) {
     let steps: Vec<Step> = error
         .instance_path()
         .iter()
@@ -114,14 +126,48 @@ pub(crate) fn convert(error: &ValidationError<'_>, schema: &Value, out: &mut Vec
                 ),
             });
         }
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            // Report the alternative that came closest (fewest errors): usually the intended one.
+            match context
+                .iter()
+                .filter(|c| !c.is_empty())
+                .min_by_key(|c| c.len())
+            {
+                Some(best) if depth < 4 => {
+                    for e in best {
+                        convert_nested(e, schema, out, depth + 1);
+                    }
+                }
+                _ => out.push(SchemaError {
+                    path: render_path(&steps),
+                    message: format!(
+                        "{} does not match any of the allowed forms",
+                        describe(error.instance())
+                    ),
+                }),
+            }
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => out.push(SchemaError {
+            path: render_path(&steps),
+            message: format!(
+                "{} matches more than one of the allowed forms",
+                describe(error.instance())
+            ),
+        }),
         ValidationErrorKind::FalseSchema => out.push(SchemaError {
             path: render_path(&steps),
             message: "field not allowed here".into(),
         }),
-        _ => out.push(SchemaError {
-            path: render_path(&steps),
-            message: error.to_string(),
-        }),
+        _ => {
+            let mut message = error.to_string();
+            if message.chars().count() > MAX_MESSAGE {
+                message = message.chars().take(MAX_MESSAGE).collect::<String>() + "…";
+            }
+            out.push(SchemaError {
+                path: render_path(&steps),
+                message,
+            });
+        }
     }
 }
 
