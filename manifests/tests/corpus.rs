@@ -6,10 +6,13 @@
 //! in `KNOWN_DISAGREEMENTS` below). Skips with a message when the corpus is not there: set
 //! `SHIPMATE_SHARED` to the directory that holds `corpus/`.
 //!
-//! Run with `cargo test -p shipmate-manifests --test corpus -- --nocapture` to see the figures.
+//! Run with `cargo test -p shipmate-manifests --test corpus -- --nocapture` to see the figures
+//! (add `--release` for meaningful timings; they are printed, never asserted). Set
+//! `SHIPMATE_CORPUS_SHOW_INVALID=1` to also print the errors of the documents both sides reject.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use serde_json::Value;
 use shipmate_manifests::{SchemaError, SchemaSet, SchemaVerdict};
@@ -87,8 +90,43 @@ fn agreement_with_kubeconform_strict() {
         expected.push(serde_json::from_str(line).expect("VERDICTS line is JSON"));
     }
 
+    // Parse every file first, so that the timing below is schema validation alone.
+    let mut files: HashMap<String, Vec<Result<Value, String>>> = HashMap::new();
+    for row in &expected {
+        let file = row["file"].as_str().unwrap_or_default();
+        files.entry(file.to_owned()).or_insert_with(|| {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+            load_documents(&text)
+        });
+    }
+
+    // Schema generation + compilation (lazy, per kind) + validation of every document, cold.
     let set = SchemaSet::bundled();
-    let mut cache: HashMap<String, Vec<Result<Value, String>>> = HashMap::new();
+    let started = Instant::now();
+    let mut documents = 0usize;
+    for docs in files.values() {
+        for object in docs.iter().flatten() {
+            std::hint::black_box(set.validate(object));
+            documents += 1;
+        }
+    }
+    let cold = started.elapsed();
+    let started = Instant::now();
+    for docs in files.values() {
+        for object in docs.iter().flatten() {
+            std::hint::black_box(set.validate(object));
+        }
+    }
+    let warm = started.elapsed();
+    eprintln!(
+        "schema validation of {documents} documents: {:.1} ms cold ({} schemas compiled), \
+         {:.1} ms warm ({} build)",
+        cold.as_secs_f64() * 1e3,
+        set.compiled_count(),
+        warm.as_secs_f64() * 1e3,
+        if cfg!(debug_assertions) { "debug" } else { "release" }
+    );
+
     let (mut judged, mut agreed, mut numbering_mismatches) = (0usize, 0usize, 0usize);
     let mut disagreements = Vec::new();
     let mut by_verdict: HashMap<(String, &'static str), usize> = HashMap::new();
@@ -96,10 +134,7 @@ fn agreement_with_kubeconform_strict() {
         let file = row["file"].as_str().unwrap_or_default();
         let index = row["doc"].as_u64().unwrap_or_default() as usize;
         let kc = row["kc_strict"].as_str().unwrap_or_default();
-        let docs = cache.entry(file.to_owned()).or_insert_with(|| {
-            let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
-            load_documents(&text)
-        });
+        let docs = files.get(file).map(Vec::as_slice).unwrap_or_default();
         let (ours, errors) = match docs.get(index) {
             Some(Ok(object)) => {
                 if object.get("kind") != row.get("kind")
@@ -132,6 +167,9 @@ fn agreement_with_kubeconform_strict() {
         judged += 1;
         if verdict_name(ours) == kc {
             agreed += 1;
+            if std::env::var_os("SHIPMATE_CORPUS_SHOW_INVALID").is_some() && kc == "invalid" {
+                eprintln!("invalid {file}#{index}: {errors:?}");
+            }
         } else {
             let key = format!("{file}#{index}");
             let explanation = KNOWN_DISAGREEMENTS

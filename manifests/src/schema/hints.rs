@@ -200,7 +200,9 @@ pub(crate) fn suggest<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
         } else {
             strsim::jaro_winkler(&lower, &candidate.to_ascii_lowercase())
         };
-        if score >= 0.85 && best.is_none_or(|(s, _)| score > s) {
+        let distance = strsim::levenshtein(&lower, &candidate.to_ascii_lowercase());
+        let close_enough = distance <= (name.len().max(candidate.len()) / 2).max(2);
+        if score >= 0.85 && close_enough && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }
     }
@@ -293,6 +295,9 @@ mod tests {
         assert_eq!(suggest("Replicas", &allowed), Some("replicas"));
         assert_eq!(suggest("templates", &allowed), Some("template"));
         assert_eq!(suggest("zzz", &allowed), None);
+        // A shared prefix alone is not enough.
+        assert_eq!(suggest("imageformat", &["image", "pool"]), None);
+        assert_eq!(suggest("secretName", &["secretRef"]), Some("secretRef"));
     }
 
     #[test]
