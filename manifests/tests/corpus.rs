@@ -124,7 +124,11 @@ fn agreement_with_kubeconform_strict() {
         cold.as_secs_f64() * 1e3,
         set.compiled_count(),
         warm.as_secs_f64() * 1e3,
-        if cfg!(debug_assertions) { "debug" } else { "release" }
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
     );
 
     let (mut judged, mut agreed, mut numbering_mismatches) = (0usize, 0usize, 0usize);
