@@ -28,7 +28,8 @@ fn patterns() -> &'static Patterns {
         let re = |s: &str| Regex::new(s).unwrap_or_else(|e| unreachable!("bad built-in regex: {e}"));
         let secret_word = r"passw(?:or)?d|passwd|secret|token|api[_.-]?key|private[_.-]?key|access[_.-]?key|client[_.-]?secret|credentials?|connection[_.-]?string|auth[_.-]?key";
         Patterns {
-            name: re(&format!("(?i)(?:{secret_word})")),
+            // The word must end there (`tokenizer` is not a token): no lowercase letter follows.
+            name: re(&format!("(?i:{secret_word})(?:[^a-z]|$)")),
             not_secret_name: re(
                 r"(?i)(?:[_.-](?:file|path|dir|name|ref|enabled|ttl|expiry|expiration|lifetime|length|timeout|type|mode|header|id|url|endpoint|uri|location|version|size|policy)$)|(?:^(?:no|use|enable|disable)[_.-])",
             ),
@@ -62,6 +63,10 @@ fn literal(value: &str) -> bool {
         || v.len() < 3
         || v.starts_with(['$', '{', '<', '%', '/', '['])
         || v.contains("{{")
+        || v.contains(['(', '['])
+        || v.contains("environ")
+        || v.contains("getenv")
+        || v.contains("process.env")
         || matches!(
             v.to_ascii_lowercase().as_str(),
             "true" | "false" | "yes" | "no" | "null" | "none" | "nil" | "~" | "\"\"" | "''"
@@ -87,7 +92,11 @@ fn why(name: &str, value: &str) -> Option<String> {
             let (Some(key), Some(v)) = (c.get(1), c.get(2)) else {
                 continue;
             };
-            if secret_name(key.as_str()) && literal(v.as_str()) {
+            // `passwd: files` is nsswitch.conf, not a password.
+            if !key.as_str().eq_ignore_ascii_case("passwd")
+                && secret_name(key.as_str())
+                && literal(v.as_str())
+            {
                 return Some(format!(
                     "`{name}` sets `{}` to a literal credential",
                     key.as_str()
@@ -162,6 +171,10 @@ mod tests {
         assert!(why("SECRET_NAME", "my-secret").is_none());
         assert!(why("PWD", "/app").is_none());
         assert!(why("DATABASE_URL", "postgres://db:5432/app").is_none());
+        assert!(why("model.py", "self.tokenizer = AutoTokenizer()\n").is_none());
+        assert!(why("apiToken", "abc123xyz").is_some());
+        assert!(why("model.py", "x = f(\n  token=os.environ[\"HF\"]\n)\n").is_none());
+        assert!(why("nsswitch.conf", "passwd:         compat\ngroup: compat\n").is_none());
         assert!(why("app.properties", "db.password=${DB_PASSWORD}\n").is_none());
     }
 }

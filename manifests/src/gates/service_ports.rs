@@ -93,7 +93,10 @@ pub(crate) fn check(object: &Value, index: &WorkloadIndex<'_>, sink: &mut Sink<'
                     .unwrap_or_default()
                     .iter()
                     .filter_map(|p| {
-                        let port = p.get("containerPort")?;
+                        let port = match p.get("containerPort")? {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
                         Some(match p.get("name").and_then(Value::as_str) {
                             Some(n) => format!("{n} ({port})"),
                             None => port.to_string(),
