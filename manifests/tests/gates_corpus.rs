@@ -43,7 +43,12 @@ fn corpus() -> Vec<(String, Value)> {
         };
         for v in values {
             if v.get("kind").and_then(Value::as_str) == Some("List") {
-                for item in v.get("items").and_then(Value::as_array).into_iter().flatten() {
+                for item in v
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     docs.push((f.display().to_string(), item.clone()));
                 }
             } else if v.is_object() {
@@ -78,8 +83,16 @@ fn whole_corpus_is_checked_without_panics() {
     eprintln!("{counts:#?}");
     // The corpus is full of example manifests: unpinned images and missing probes abound, and a
     // few DaemonSets use the host's namespaces.
-    for gate in ["image-pinned", "resources-set", "probes-set", "no-host-path"] {
-        assert!(counts.get(gate).copied().unwrap_or(0) > 0, "{gate} never fired");
+    for gate in [
+        "image-pinned",
+        "resources-set",
+        "probes-set",
+        "no-host-path",
+    ] {
+        assert!(
+            counts.get(gate).copied().unwrap_or(0) > 0,
+            "{gate} never fired"
+        );
     }
 }
 

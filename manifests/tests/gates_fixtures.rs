@@ -25,8 +25,10 @@ fn read_docs(name: &str) -> Vec<Value> {
 
 /// The built-in constitution with an allowed-registries list, so that every gate can fire.
 fn constitution() -> Constitution {
-    let text = Constitution::default_yaml()
-        .replace("allowed_registries: []", "allowed_registries: [ghcr.io/acme]");
+    let text = Constitution::default_yaml().replace(
+        "allowed_registries: []",
+        "allowed_registries: [ghcr.io/acme]",
+    );
     Constitution::from_yaml(&text, "test").expect("test constitution")
 }
 
@@ -75,11 +77,17 @@ fn every_gate_fails_its_fail_fixture_and_passes_its_pass_fixture() {
         if ACTION_GATES.contains(&id.as_str()) {
             for argv in argvs(&format!("{id}.fail.yaml")) {
                 let f = c.check_action(&argv);
-                assert!(f.iter().any(|f| f.gate == *id), "{id} should fail {argv:?}: {f:?}");
+                assert!(
+                    f.iter().any(|f| f.gate == *id),
+                    "{id} should fail {argv:?}: {f:?}"
+                );
             }
             for argv in argvs(&format!("{id}.pass.yaml")) {
                 let f = c.check_action(&argv);
-                assert!(!f.iter().any(|f| f.gate == *id), "{id} should pass {argv:?}: {f:?}");
+                assert!(
+                    !f.iter().any(|f| f.gate == *id),
+                    "{id} should pass {argv:?}: {f:?}"
+                );
             }
             continue;
         }
@@ -92,7 +100,10 @@ fn every_gate_fails_its_fail_fixture_and_passes_its_pass_fixture() {
                 assert!(mine.is_empty(), "{id}: context {name} fails: {mine:?}");
                 continue;
             }
-            assert!(!mine.is_empty(), "{id} did not fire on {name}: {findings:#?}");
+            assert!(
+                !mine.is_empty(),
+                "{id} did not fire on {name}: {findings:#?}"
+            );
             for f in mine {
                 assert_eq!(f.object, name);
                 let expected = if BLOCK_GATES.contains(&id.as_str()) {
@@ -139,7 +150,10 @@ fn findings_name_the_container_and_the_exact_field() {
 
     let docs = read_docs("resources-set.fail.yaml");
     let f = &object_findings(&constitution(), &docs)[1];
-    let f = f.iter().find(|f| f.gate == "resources-set").expect("finding");
+    let f = f
+        .iter()
+        .find(|f| f.gate == "resources-set")
+        .expect("finding");
     assert_eq!(
         f.fix,
         "set spec.containers[0].resources.limits.cpu: 500m, spec.containers[0].resources.limits.memory: 512Mi"
@@ -154,7 +168,9 @@ fn findings_name_the_container_and_the_exact_field() {
         .collect();
     assert_eq!(
         images,
-        ["set spec.jobTemplate.spec.template.spec.initContainers[0].image: curlimages/curl:<version> (or pin the digest: curlimages/curl@sha256:<digest>)"]
+        [
+            "set spec.jobTemplate.spec.template.spec.initContainers[0].image: curlimages/curl:<version> (or pin the digest: curlimages/curl@sha256:<digest>)"
+        ]
     );
 }
 
@@ -167,8 +183,17 @@ fn plaintext_secret_findings_do_not_repeat_the_secret() {
     ] {
         let docs = read_docs(file);
         for f in object_findings(&c, &docs).iter().flatten() {
-            for secret in ["hunter2", "s3cr3t", "not-really-a-key", "MIIEvQ", "9f8e7d6c"] {
-                assert!(!f.message.contains(secret) && !f.fix.contains(secret), "{f:?}");
+            for secret in [
+                "hunter2",
+                "s3cr3t",
+                "not-really-a-key",
+                "MIIEvQ",
+                "9f8e7d6c",
+            ] {
+                assert!(
+                    !f.message.contains(secret) && !f.fix.contains(secret),
+                    "{f:?}"
+                );
             }
         }
     }

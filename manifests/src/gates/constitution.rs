@@ -169,7 +169,10 @@ pub(crate) fn from_yaml(text: &str, source_name: &str) -> Result<Constitution, C
         source_name: source_name.to_owned(),
         message,
     };
-    let raw: RawSpec = serde_saphyr::from_str(text).map_err(|e| {
+    // YAML 1.2 booleans only: a gate id `n` or a namespace `no` stays a string.
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    let raw: RawSpec = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         invalid(format!(
             "{e}\n(a constitution has `version`, `protected_namespaces`, `allowed_registries`, \
              `resources` and `gates`; see `shipmate constitution init` for a commented example)"
