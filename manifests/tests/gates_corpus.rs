@@ -148,3 +148,29 @@ fn show_gate_findings_when_asked() {
         }
     }
 }
+
+#[test]
+#[ignore = "timing run; use --release"]
+fn bench_each_gate() {
+    let docs = corpus();
+    let objects: Vec<&Value> = docs.iter().map(|(_, v)| v).collect();
+    let ids: Vec<String> = Constitution::builtin()
+        .gate_ids()
+        .map(String::from)
+        .collect();
+    for id in ids {
+        let c = Constitution::from_yaml(
+            &format!(
+                "version: 1\ngates:\n  - {{id: {id}, title: t, severity: warn, check: {id}}}\n"
+            ),
+            "bench",
+        )
+        .expect("single gate");
+        let runs = 20;
+        let start = Instant::now();
+        for _ in 0..runs {
+            std::hint::black_box(c.check(&objects));
+        }
+        println!("{id:32} {:?}", start.elapsed() / runs);
+    }
+}

@@ -182,7 +182,7 @@ pub(crate) fn check_action(c: &Constitution, argv: &[String]) -> Vec<Finding> {
         let Rule::Action(check) = &gate.rule else {
             continue;
         };
-        let mut sink = Sink::new(&gate.id, gate.severity, &object, &mut out);
+        let mut sink = Sink::action(gate, &object, &mut out);
         run(check, &cmd, &c.settings, &mut sink);
     }
     out

@@ -1,5 +1,6 @@
 //! The catalogue of built-in checks, compiled gates, and the loop that runs them over objects.
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -8,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::cel::CelGate;
 use super::constitution::Spec;
-use super::pod_spec::{self, WORKLOAD_KINDS};
+use super::pod_spec;
 use super::service_ports::WorkloadIndex;
 use super::{Constitution, Finding, Severity, quantity, waiver};
 
@@ -261,55 +262,111 @@ impl Rule {
     }
 }
 
+/// Which kinds of objects a built-in check looks at.
+#[derive(Debug, Clone, Copy)]
+enum KindSet {
+    All,
+    Workloads,
+    LongRunning,
+    Only(&'static [&'static str]),
+}
+
+/// Kinds that run until stopped (probes make sense for them).
+const LONG_RUNNING: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "Pod",
+    "ReplicaSet",
+    "ReplicationController",
+];
+
 impl Check {
-    /// The kinds the check looks at (`None`: every kind).
-    fn natural_kinds(&self) -> Option<&'static [&'static str]> {
-        Some(match self {
-            Check::ProtectedNamespaces => return None,
-            Check::NoClusterAdminBinding { .. } => &["RoleBinding", "ClusterRoleBinding"],
-            Check::PlaintextSecretsConfigMap => &["ConfigMap"],
-            Check::ServiceTargetPort => &["Service"],
-            Check::ProbesSet { .. } => &[
-                "Deployment",
-                "StatefulSet",
-                "DaemonSet",
-                "Pod",
-                "ReplicaSet",
-                "ReplicationController",
-            ],
-            _ => WORKLOAD_KINDS,
-        })
+    fn kinds(&self) -> KindSet {
+        match self {
+            Check::ProtectedNamespaces => KindSet::All,
+            Check::NoClusterAdminBinding { .. } => {
+                KindSet::Only(&["RoleBinding", "ClusterRoleBinding"])
+            }
+            Check::PlaintextSecretsConfigMap => KindSet::Only(&["ConfigMap"]),
+            Check::ServiceTargetPort => KindSet::Only(&["Service"]),
+            Check::ProbesSet { .. } => KindSet::LongRunning,
+            _ => KindSet::Workloads,
+        }
     }
 
-    fn run(&self, cx: &Cx<'_>, object: &Value, sink: &mut Sink<'_>) {
+    fn run(&self, cx: &Cx<'_>, obj: &Obj<'_>, sink: &mut Sink<'_>) {
         use super::{
             host, image, namespaces, probes, rbac, registries, resources, secrets, security,
             selectors, service_ports,
         };
         let s = cx.settings;
         match self {
-            Check::ImagePinned { require_digest } => image::check(object, *require_digest, sink),
-            Check::AllowedRegistries => registries::check(object, &s.registries, sink),
+            Check::ImagePinned { require_digest } => image::check(obj, *require_digest, sink),
+            Check::AllowedRegistries => registries::check(obj, &s.registries, sink),
             Check::ResourcesSet { requests, limits } => {
-                resources::check_set(object, requests, limits, s, sink)
+                resources::check_set(obj, requests, limits, s, sink)
             }
-            Check::ResourcesWithinBudget => resources::check_budget(object, s, sink),
+            Check::ResourcesWithinBudget => resources::check_budget(obj, s, sink),
             Check::ProbesSet {
                 liveness,
                 readiness,
-            } => probes::check(object, *liveness, *readiness, sink),
-            Check::RunAsNonRoot => security::run_as_non_root(object, sink),
-            Check::NoPrivilegeEscalation => security::no_privilege_escalation(object, sink),
-            Check::ReadOnlyRootFs => security::read_only_root_fs(object, sink),
-            Check::NoPrivileged => security::no_privileged(object, sink),
-            Check::NoHostNamespaces => host::no_host_namespaces(object, sink),
-            Check::NoHostPath => host::no_host_path(object, sink),
-            Check::ProtectedNamespaces => namespaces::check(object, s, sink),
-            Check::NoClusterAdminBinding { roles } => rbac::check(object, roles, sink),
-            Check::PlaintextSecretsConfigMap => secrets::check_configmap(object, sink),
-            Check::PlaintextSecretsEnv => secrets::check_env(object, sink),
-            Check::SelectorMatchesTemplate => selectors::check(object, sink),
-            Check::ServiceTargetPort => service_ports::check(object, cx.workloads(), sink),
+            } => probes::check(obj, *liveness, *readiness, sink),
+            Check::RunAsNonRoot => security::run_as_non_root(obj, sink),
+            Check::NoPrivilegeEscalation => security::no_privilege_escalation(obj, sink),
+            Check::ReadOnlyRootFs => security::read_only_root_fs(obj, sink),
+            Check::NoPrivileged => security::no_privileged(obj, sink),
+            Check::NoHostNamespaces => host::no_host_namespaces(obj, sink),
+            Check::NoHostPath => host::no_host_path(obj, sink),
+            Check::ProtectedNamespaces => namespaces::check(obj, s, sink),
+            Check::NoClusterAdminBinding { roles } => rbac::check(obj, roles, sink),
+            Check::PlaintextSecretsConfigMap => secrets::check_configmap(obj, sink),
+            Check::PlaintextSecretsEnv => secrets::check_env(obj, sink),
+            Check::SelectorMatchesTemplate => selectors::check(obj, sink),
+            Check::ServiceTargetPort => service_ports::check(obj, cx.workloads(), sink),
+        }
+    }
+}
+
+/// One object being checked, with what every gate needs looked up once.
+pub(crate) struct Obj<'a> {
+    /// The object.
+    pub value: &'a Value,
+    /// Its `kind` ("" when missing).
+    pub kind: &'a str,
+    /// Its `metadata.namespace`.
+    pub namespace: Option<&'a str>,
+    /// Its pod spec, for workloads.
+    pub pod: Option<pod_spec::PodSpec<'a>>,
+    long_running: bool,
+    display: OnceCell<String>,
+}
+
+impl<'a> Obj<'a> {
+    fn new(value: &'a Value) -> Self {
+        let kind = pod_spec::kind(value);
+        Obj {
+            value,
+            kind,
+            namespace: pod_spec::namespace(value),
+            pod: pod_spec::pod_spec(value),
+            long_running: LONG_RUNNING.contains(&kind),
+            display: OnceCell::new(),
+        }
+    }
+
+    /// `Kind/name`, built on first use.
+    pub fn display(&self) -> &str {
+        self.display
+            .get_or_init(|| crate::document::object_ref(self.value))
+    }
+
+    fn is(&self, set: KindSet) -> bool {
+        match set {
+            KindSet::All => true,
+            KindSet::Workloads => self.pod.is_some(),
+            KindSet::LongRunning => self.long_running && self.pod.is_some(),
+            KindSet::Only(kinds) => kinds.contains(&self.kind),
         }
     }
 }
@@ -318,7 +375,7 @@ impl Check {
 pub(crate) struct Cx<'a> {
     pub settings: &'a Settings,
     objects: &'a [&'a Value],
-    index: std::cell::OnceCell<WorkloadIndex<'a>>,
+    index: OnceCell<WorkloadIndex<'a>>,
 }
 
 impl<'a> Cx<'a> {
@@ -331,31 +388,47 @@ impl<'a> Cx<'a> {
 pub(crate) struct Sink<'a> {
     gate: &'a str,
     severity: Severity,
-    object: &'a str,
+    object: Target<'a>,
     out: &'a mut Vec<Finding>,
 }
 
+/// What a finding is about.
+enum Target<'a> {
+    Object(&'a Obj<'a>),
+    Text(&'a str),
+}
+
 impl<'a> Sink<'a> {
-    pub fn new(
-        gate: &'a str,
-        severity: Severity,
-        object: &'a str,
-        out: &'a mut Vec<Finding>,
-    ) -> Self {
+    /// A sink for findings about an object.
+    fn object(gate: &'a Gate, obj: &'a Obj<'a>, out: &'a mut Vec<Finding>) -> Self {
         Sink {
-            gate,
-            severity,
-            object,
+            gate: &gate.id,
+            severity: gate.severity,
+            object: Target::Object(obj),
+            out,
+        }
+    }
+
+    /// A sink for findings about an action (`object` is the argv joined).
+    pub fn action(gate: &'a Gate, object: &'a str, out: &'a mut Vec<Finding>) -> Self {
+        Sink {
+            gate: &gate.id,
+            severity: gate.severity,
+            object: Target::Text(object),
             out,
         }
     }
 
     /// Records a failure.
     pub fn emit(&mut self, message: String, fix: String) {
+        let object = match &self.object {
+            Target::Object(o) => o.display(),
+            Target::Text(t) => t,
+        };
         self.out.push(Finding {
             gate: self.gate.to_owned(),
             severity: self.severity,
-            object: self.object.to_owned(),
+            object: object.to_owned(),
             message,
             fix,
         });
@@ -363,14 +436,14 @@ impl<'a> Sink<'a> {
 }
 
 impl Gate {
-    fn applies_to(&self, kind: &str, namespace: Option<&str>) -> bool {
+    fn applies_to(&self, obj: &Obj<'_>) -> bool {
         if let Some(kinds) = &self.kinds
-            && !kinds.iter().any(|k| k == kind || k == "*")
+            && !kinds.iter().any(|k| k == obj.kind || k == "*")
         {
             return false;
         }
         if let Some(namespaces) = &self.namespaces {
-            let ns = namespace.unwrap_or("default");
+            let ns = obj.namespace.unwrap_or("default");
             if !namespaces.iter().any(|n| n == ns) {
                 return false;
             }
@@ -384,7 +457,7 @@ pub(crate) fn check_objects(c: &Constitution, objects: &[&Value]) -> Vec<Vec<Fin
     let cx = Cx {
         settings: &c.settings,
         objects,
-        index: std::cell::OnceCell::new(),
+        index: OnceCell::new(),
     };
     objects
         .iter()
@@ -392,40 +465,35 @@ pub(crate) fn check_objects(c: &Constitution, objects: &[&Value]) -> Vec<Vec<Fin
         .collect()
 }
 
-fn check_one(c: &Constitution, cx: &Cx<'_>, object: &Value) -> Vec<Finding> {
+fn check_one(c: &Constitution, cx: &Cx<'_>, value: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
-    if !object.is_object() {
+    if !value.is_object() {
         return out;
     }
-    let kind = pod_spec::kind(object);
-    let namespace = pod_spec::namespace(object);
-    let display = crate::document::object_ref(object);
-    let waivers = waiver::Waivers::of(object);
+    let obj = Obj::new(value);
+    let waivers = waiver::Waivers::of(value);
     let mut cel_object = None;
     for gate in &c.gates {
-        let natural = match &gate.rule {
-            Rule::Object(check) => check.natural_kinds(),
-            Rule::Cel(_) => None,
-            Rule::Action(_) => continue,
+        let applies = match &gate.rule {
+            Rule::Object(check) => obj.is(check.kinds()),
+            Rule::Cel(_) => true,
+            Rule::Action(_) => false,
         };
-        if let Some(natural) = natural
-            && !natural.contains(&kind)
-        {
-            continue;
-        }
-        if !gate.applies_to(kind, namespace) {
+        if !applies || !gate.applies_to(&obj) {
             continue;
         }
         if gate.waivable && waivers.waives(&gate.id) {
             continue;
         }
-        let mut sink = Sink::new(&gate.id, gate.severity, &display, &mut out);
+        let mut sink = Sink::object(gate, &obj, &mut out);
         match &gate.rule {
-            Rule::Object(check) => check.run(cx, object, &mut sink),
-            Rule::Cel(cel) => cel.run(object, &mut cel_object, &mut sink),
+            Rule::Object(check) => check.run(cx, &obj, &mut sink),
+            Rule::Cel(cel) => cel.run(value, &mut cel_object, &mut sink),
             Rule::Action(_) => {}
         }
     }
-    waivers.report(c, &display, &mut out);
+    if !waivers.is_empty() {
+        waivers.report(c, obj.display(), &mut out);
+    }
     out
 }

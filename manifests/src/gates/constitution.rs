@@ -114,7 +114,7 @@ struct RawSpec {
     allowed_registries: Vec<String>,
     #[serde(default)]
     resources: ResourceDefaults,
-    #[serde(default)]
+    /// Required: a file that only tweaks settings must not silently drop every gate.
     gates: Vec<Value>,
 }
 

@@ -16,6 +16,34 @@
 //! repository of manifests costs milliseconds, and a malformed constitution fails at load time
 //! with an error naming the gate, never halfway through a run.
 //!
+//! ```yaml
+//! version: 1
+//! protected_namespaces: [kube-system, kube-public, kube-node-lease]
+//! allowed_registries: []            # [] allows any; entries are registries or repo prefixes
+//! resources:                        # for generated objects, and the per-container budget
+//!   requests: {cpu: 100m, memory: 128Mi}
+//!   limits: {cpu: 500m, memory: 512Mi}
+//!   budget: {cpu: "2", memory: 4Gi}
+//! gates:
+//!   - id: image-pinned              # built-in check with parameters
+//!     title: Images name a version
+//!     severity: warn
+//!     check: image-pinned
+//!     params: {require_digest: false}
+//!   - id: team-label                # CEL gate: true means the object passes
+//!     title: Workloads say which team owns them
+//!     severity: block
+//!     kinds: [Deployment]
+//!     namespaces: [prod]
+//!     expr: "has(object.metadata.labels) && 'team' in object.metadata.labels"
+//!     message: metadata.labels has no `team` label
+//!     fix: "set metadata.labels.team: <team>"
+//! ```
+//!
+//! Unknown fields, unknown check names, bad parameters and CEL that does not compile are
+//! [`ConstitutionError`]s naming the gate. `gates` is required: a file that only changes
+//! settings must say `gates: []` to mean "no gates", it cannot drop them by accident.
+//!
 //! Gates see the whole set of objects being checked, so cross-object gates (a Service whose
 //! named `targetPort` no selected container declares) work on a proposal or a directory alike.
 //!

@@ -17,7 +17,8 @@ const TEMPLATE_KINDS: &[&str] = &[
 ];
 
 /// Kinds that carry a pod spec (directly or in a template).
-pub(crate) const WORKLOAD_KINDS: &[&str] = &[
+#[cfg(test)]
+const WORKLOAD_KINDS: &[&str] = &[
     "Pod",
     "Deployment",
     "ReplicaSet",

@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::catalogue::Sink;
-use super::pod_spec::{ALL_CONTAINERS, pod_spec};
+use super::catalogue::{Obj, Sink};
+use super::pod_spec::ALL_CONTAINERS;
 
 struct Patterns {
     name: Regex,
@@ -107,8 +107,8 @@ fn why(name: &str, value: &str) -> Option<String> {
     None
 }
 
-pub(crate) fn check_configmap(object: &Value, sink: &mut Sink<'_>) {
-    let Some(data) = object.get("data").and_then(Value::as_object) else {
+pub(crate) fn check_configmap(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(data) = obj.value.get("data").and_then(Value::as_object) else {
         return;
     };
     for (key, value) in data {
@@ -128,8 +128,8 @@ pub(crate) fn check_configmap(object: &Value, sink: &mut Sink<'_>) {
     }
 }
 
-pub(crate) fn check_env(object: &Value, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn check_env(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     for c in pod.containers(ALL_CONTAINERS) {
         let Some(env) = c.value.get("env").and_then(Value::as_array) else {
             continue;
