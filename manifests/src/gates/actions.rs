@@ -85,6 +85,8 @@ pub(crate) struct Command<'a> {
     /// `--all`, `-A`/`--all-namespaces`.
     pub all: bool,
     pub all_namespaces: bool,
+    /// `--prune` (of `apply`).
+    pub prune: bool,
     /// `--clusterrole` value.
     pub clusterrole: Option<&'a str>,
 }
@@ -126,6 +128,7 @@ pub(crate) fn parse(argv: &[String]) -> Command<'_> {
             "--all" => cmd.all = value.is_none_or(truthy),
             "-A" | "--all-namespaces" => cmd.all_namespaces = value.is_none_or(truthy),
             "--clusterrole" => cmd.clusterrole = value,
+            "--prune" => cmd.prune = value.is_none_or(truthy),
             _ => {}
         }
     }
@@ -200,6 +203,14 @@ fn run(check: &ActionCheck, cmd: &Command<'_>, s: &Settings, sink: &mut Sink<'_>
                     );
                 }
             }
+        }
+        // `apply --prune --all` deletes every object of the pruned types not in the files.
+        ActionCheck::MassDelete if verb == "apply" && cmd.prune && cmd.all => {
+            sink.emit(
+                "`apply --prune --all` deletes every object not in the applied files".to_owned(),
+                "drop --all and prune by label: kubectl apply --prune -l <label>=<value> -f <files>"
+                    .to_owned(),
+            );
         }
         ActionCheck::MassDelete if verb == "delete" => {
             let mut why = Vec::new();

@@ -45,8 +45,12 @@ pub(crate) fn check(obj: &Obj<'_>, liveness: bool, readiness: bool, sink: &mut S
             .iter()
             .map(|m| format!("{path}.{m}: {how}"))
             .collect();
+        let what = match missing.as_slice() {
+            [one] => format!("has no {one}"),
+            _ => format!("has neither {}", missing.join(" nor ")),
+        };
         sink.emit(
-            format!("{} has no {}", c.describe(), missing.join(" and ")),
+            format!("{} {what}", c.describe()),
             format!("set {}", fixes.join(" and ")),
         );
     }
