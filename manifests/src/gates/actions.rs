@@ -1,7 +1,8 @@
 //! Action gates: kubectl argv vectors that delete protected namespaces, delete everything at
 //! once, grant `cluster-admin`, or change anything in a protected namespace.
 
-use super::catalogue::{ActionCheck, Rule, Settings, Sink};
+use super::catalogue::{ActionCheck, Rule, Settings};
+use super::run::Sink;
 use super::{Constitution, Finding};
 
 /// Flags that take a value as the next argument (when not written `--flag=value`).

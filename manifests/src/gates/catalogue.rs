@@ -1,6 +1,6 @@
-//! The catalogue of built-in checks, compiled gates, and the loop that runs them over objects.
+//! The catalogue of built-in checks (names, parameters, the kinds they look at) and compiled
+//! gates.
 
-use std::cell::OnceCell;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -9,9 +9,8 @@ use serde_json::{Map, Value};
 
 use super::cel::CelGate;
 use super::constitution::Spec;
-use super::pod_spec;
-use super::service_ports::WorkloadIndex;
-use super::{Constitution, Finding, Severity, quantity, waiver};
+use super::run::{Cx, Obj, Sink};
+use super::{Severity, quantity};
 
 /// Settings of the constitution that built-in checks read.
 #[derive(Debug, Clone)]
@@ -264,7 +263,7 @@ impl Rule {
 
 /// Which kinds of objects a built-in check looks at.
 #[derive(Debug, Clone, Copy)]
-enum KindSet {
+pub(crate) enum KindSet {
     All,
     Workloads,
     LongRunning,
@@ -272,7 +271,7 @@ enum KindSet {
 }
 
 /// Kinds that run until stopped (probes make sense for them).
-const LONG_RUNNING: &[&str] = &[
+pub(crate) const LONG_RUNNING: &[&str] = &[
     "Deployment",
     "StatefulSet",
     "DaemonSet",
@@ -282,7 +281,7 @@ const LONG_RUNNING: &[&str] = &[
 ];
 
 impl Check {
-    fn kinds(&self) -> KindSet {
+    pub(crate) fn kinds(&self) -> KindSet {
         match self {
             Check::ProtectedNamespaces => KindSet::All,
             Check::NoClusterAdminBinding { .. } => {
@@ -295,7 +294,7 @@ impl Check {
         }
     }
 
-    fn run(&self, cx: &Cx<'_>, obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    pub(crate) fn run(&self, cx: &Cx<'_>, obj: &Obj<'_>, sink: &mut Sink<'_>) {
         use super::{
             host, image, namespaces, probes, rbac, registries, resources, secrets, security,
             selectors, service_ports,
@@ -326,174 +325,4 @@ impl Check {
             Check::ServiceTargetPort => service_ports::check(obj, cx.workloads(), sink),
         }
     }
-}
-
-/// One object being checked, with what every gate needs looked up once.
-pub(crate) struct Obj<'a> {
-    /// The object.
-    pub value: &'a Value,
-    /// Its `kind` ("" when missing).
-    pub kind: &'a str,
-    /// Its `metadata.namespace`.
-    pub namespace: Option<&'a str>,
-    /// Its pod spec, for workloads.
-    pub pod: Option<pod_spec::PodSpec<'a>>,
-    long_running: bool,
-    display: OnceCell<String>,
-}
-
-impl<'a> Obj<'a> {
-    fn new(value: &'a Value) -> Self {
-        let kind = pod_spec::kind(value);
-        Obj {
-            value,
-            kind,
-            namespace: pod_spec::namespace(value),
-            pod: pod_spec::pod_spec(value),
-            long_running: LONG_RUNNING.contains(&kind),
-            display: OnceCell::new(),
-        }
-    }
-
-    /// `Kind/name`, built on first use.
-    pub fn display(&self) -> &str {
-        self.display
-            .get_or_init(|| crate::document::object_ref(self.value))
-    }
-
-    fn is(&self, set: KindSet) -> bool {
-        match set {
-            KindSet::All => true,
-            KindSet::Workloads => self.pod.is_some(),
-            KindSet::LongRunning => self.long_running && self.pod.is_some(),
-            KindSet::Only(kinds) => kinds.contains(&self.kind),
-        }
-    }
-}
-
-/// What checks may read besides the object: settings and the whole checked set.
-pub(crate) struct Cx<'a> {
-    pub settings: &'a Settings,
-    objects: &'a [&'a Value],
-    index: OnceCell<WorkloadIndex<'a>>,
-}
-
-impl<'a> Cx<'a> {
-    fn workloads(&self) -> &WorkloadIndex<'a> {
-        self.index.get_or_init(|| WorkloadIndex::new(self.objects))
-    }
-}
-
-/// Collects the findings of one gate on one object.
-pub(crate) struct Sink<'a> {
-    gate: &'a str,
-    severity: Severity,
-    object: Target<'a>,
-    out: &'a mut Vec<Finding>,
-}
-
-/// What a finding is about.
-enum Target<'a> {
-    Object(&'a Obj<'a>),
-    Text(&'a str),
-}
-
-impl<'a> Sink<'a> {
-    /// A sink for findings about an object.
-    fn object(gate: &'a Gate, obj: &'a Obj<'a>, out: &'a mut Vec<Finding>) -> Self {
-        Sink {
-            gate: &gate.id,
-            severity: gate.severity,
-            object: Target::Object(obj),
-            out,
-        }
-    }
-
-    /// A sink for findings about an action (`object` is the argv joined).
-    pub fn action(gate: &'a Gate, object: &'a str, out: &'a mut Vec<Finding>) -> Self {
-        Sink {
-            gate: &gate.id,
-            severity: gate.severity,
-            object: Target::Text(object),
-            out,
-        }
-    }
-
-    /// Records a failure.
-    pub fn emit(&mut self, message: String, fix: String) {
-        let object = match &self.object {
-            Target::Object(o) => o.display(),
-            Target::Text(t) => t,
-        };
-        self.out.push(Finding {
-            gate: self.gate.to_owned(),
-            severity: self.severity,
-            object: object.to_owned(),
-            message,
-            fix,
-        });
-    }
-}
-
-impl Gate {
-    fn applies_to(&self, obj: &Obj<'_>) -> bool {
-        if let Some(kinds) = &self.kinds
-            && !kinds.iter().any(|k| k == obj.kind || k == "*")
-        {
-            return false;
-        }
-        if let Some(namespaces) = &self.namespaces {
-            let ns = obj.namespace.unwrap_or("default");
-            if !namespaces.iter().any(|n| n == ns) {
-                return false;
-            }
-        }
-        true
-    }
-}
-
-/// Runs every object gate over every object.
-pub(crate) fn check_objects(c: &Constitution, objects: &[&Value]) -> Vec<Vec<Finding>> {
-    let cx = Cx {
-        settings: &c.settings,
-        objects,
-        index: OnceCell::new(),
-    };
-    objects
-        .iter()
-        .map(|object| check_one(c, &cx, object))
-        .collect()
-}
-
-fn check_one(c: &Constitution, cx: &Cx<'_>, value: &Value) -> Vec<Finding> {
-    let mut out = Vec::new();
-    if !value.is_object() {
-        return out;
-    }
-    let obj = Obj::new(value);
-    let waivers = waiver::Waivers::of(value);
-    let mut cel_object = None;
-    for gate in &c.gates {
-        let applies = match &gate.rule {
-            Rule::Object(check) => obj.is(check.kinds()),
-            Rule::Cel(_) => true,
-            Rule::Action(_) => false,
-        };
-        if !applies || !gate.applies_to(&obj) {
-            continue;
-        }
-        if gate.waivable && waivers.waives(&gate.id) {
-            continue;
-        }
-        let mut sink = Sink::object(gate, &obj, &mut out);
-        match &gate.rule {
-            Rule::Object(check) => check.run(cx, &obj, &mut sink),
-            Rule::Cel(cel) => cel.run(value, &mut cel_object, &mut sink),
-            Rule::Action(_) => {}
-        }
-    }
-    if !waivers.is_empty() {
-        waivers.report(c, obj.display(), &mut out);
-    }
-    out
 }

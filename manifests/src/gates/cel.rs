@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use cel::{Context, Env, Program};
 use serde_json::Value;
 
-use super::catalogue::Sink;
+use super::run::Sink;
 
 /// A compiled CEL gate.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::catalogue::{Obj, Sink};
+use super::run::{Obj, Sink};
 
 pub(crate) fn no_host_namespaces(obj: &Obj<'_>, sink: &mut Sink<'_>) {
     let Some(pod) = obj.pod else { return };

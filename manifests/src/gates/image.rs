@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::catalogue::{Obj, Sink};
 use super::pod_spec::ALL_CONTAINERS;
+use super::run::{Obj, Sink};
 
 /// An image reference split into its parts.
 #[derive(Debug, PartialEq, Eq)]

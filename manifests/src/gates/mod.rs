@@ -78,6 +78,7 @@ mod quantity;
 mod rbac;
 mod registries;
 mod resources;
+mod run;
 mod secrets;
 mod security;
 mod selectors;
@@ -229,7 +230,7 @@ impl Constitution {
 
     /// Checks a set of objects; returns the findings of each, index-aligned with `objects`.
     pub fn check(&self, objects: &[&Value]) -> Vec<Vec<Finding>> {
-        catalogue::check_objects(self, objects)
+        run::check_objects(self, objects)
     }
 
     /// Checks one kubectl action (argv vector, `kubectl` first).

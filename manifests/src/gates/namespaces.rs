@@ -1,7 +1,8 @@
 //! `protected-namespaces`: no objects in (and no redefinition of) the protected namespaces.
 
-use super::catalogue::{Obj, Settings, Sink};
+use super::catalogue::Settings;
 use super::pod_spec::name;
+use super::run::{Obj, Sink};
 
 pub(crate) fn check(obj: &Obj<'_>, s: &Settings, sink: &mut Sink<'_>) {
     if let Some(ns) = obj.namespace

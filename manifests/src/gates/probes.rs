@@ -6,8 +6,8 @@
 
 use serde_json::Value;
 
-use super::catalogue::{Obj, Sink};
 use super::pod_spec::REGULAR_CONTAINERS;
+use super::run::{Obj, Sink};
 
 pub(crate) fn check(obj: &Obj<'_>, liveness: bool, readiness: bool, sink: &mut Sink<'_>) {
     let Some(pod) = obj.pod else { return };

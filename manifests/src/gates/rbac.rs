@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::catalogue::{Obj, Sink};
 use super::pod_spec::get;
+use super::run::{Obj, Sink};
 
 pub(crate) fn check(obj: &Obj<'_>, roles: &[String], sink: &mut Sink<'_>) {
     let role = get(obj.value, &["roleRef", "name"]).and_then(Value::as_str);

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::catalogue::{Obj, Sink};
 use super::image::split;
 use super::pod_spec::ALL_CONTAINERS;
+use super::run::{Obj, Sink};
 
 /// The fully qualified repository of an image name (`nginx` → `docker.io/library/nginx`).
 pub(crate) fn qualified(name: &str) -> String {

@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
-use super::catalogue::{Obj, Settings, Sink};
+use super::catalogue::Settings;
 use super::pod_spec::RUN_CONTAINERS;
 use super::quantity;
+use super::run::{Obj, Sink};
 
 fn default_for<'s>(s: &'s Settings, section: &str, resource: &str) -> &'s str {
     let amounts = if section == "requests" {

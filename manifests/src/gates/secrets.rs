@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::catalogue::{Obj, Sink};
 use super::pod_spec::ALL_CONTAINERS;
+use super::run::{Obj, Sink};
 
 struct Patterns {
     name: Regex,

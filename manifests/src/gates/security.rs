@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::catalogue::{Obj, Sink};
 use super::pod_spec::ALL_CONTAINERS;
+use super::run::{Obj, Sink};
 
 pub(crate) fn no_privileged(obj: &Obj<'_>, sink: &mut Sink<'_>) {
     let Some(pod) = obj.pod else { return };

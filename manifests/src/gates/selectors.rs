@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::catalogue::{Obj, Sink};
 use super::pod_spec::get;
+use super::run::{Obj, Sink};
 
 /// True when `labels` satisfy a label selector (`matchLabels` and `matchExpressions`).
 pub(crate) fn selector_matches(selector: &Value, labels: Option<&Map<String, Value>>) -> bool {

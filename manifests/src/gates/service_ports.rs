@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::catalogue::{Obj, Sink};
 use super::pod_spec::{PodSpec, REGULAR_CONTAINERS, namespace, pod_spec};
+use super::run::{Obj, Sink};
 use super::selectors::map_matches;
 
 /// One workload of the checked set.
