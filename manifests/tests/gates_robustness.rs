@@ -234,3 +234,32 @@ fn deeply_nested_cel_expression_is_an_error_not_a_crash() {
     let quoted = format!("object.kind != '{}'", "(".repeat(40));
     assert!(Constitution::from_yaml(&gate(&quoted), "test").is_ok());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever text a title, message, fix or namespace holds, `to_yaml` quotes it so that it
+    /// reads back the same.
+    #[test]
+    fn any_text_round_trips_through_to_yaml(
+        title in "\\PC{1,40}",
+        message in "[ -~]{1,40}",
+        ns in "[a-z0-9.:#&*!|>'\"%@` -]{1,20}",
+    ) {
+        let gate = serde_json::json!({
+            "version": 1,
+            "protected_namespaces": [ns],
+            "gates": [{"id": "g", "title": title, "severity": "warn", "expr": "true",
+                       "message": message, "fix": "f"}]
+        });
+        // JSON is YAML: build the constitution from it, then round-trip through to_yaml.
+        let c = match Constitution::from_yaml(&gate.to_string(), "json") {
+            Ok(c) => c,
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
+        let yaml = c.to_yaml();
+        let again = Constitution::from_yaml(&yaml, "again");
+        prop_assert!(again.is_ok(), "{:?}\n{}", again.err(), yaml);
+        prop_assert_eq!(again.ok(), Some(c));
+    }
+}
