@@ -95,6 +95,9 @@ pub(crate) enum Check {
     },
     PlaintextSecretsConfigMap,
     PlaintextSecretsEnv,
+    ConfigExternalised {
+        max_literal_env: usize,
+    },
     SelectorMatchesTemplate,
     ServiceTargetPort,
 }
@@ -125,6 +128,7 @@ pub(crate) const CHECK_NAMES: &[&str] = &[
     "no-cluster-admin-binding",
     "no-plaintext-secrets-configmap",
     "no-plaintext-secrets-env",
+    "config-externalised",
     "selector-matches-template",
     "service-target-port",
     "no-protected-namespace-delete",
@@ -164,6 +168,17 @@ struct ProbesParams {
     liveness: bool,
     #[serde(default = "yes")]
     readiness: bool,
+}
+
+fn eight() -> usize {
+    8
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigParams {
+    #[serde(default = "eight")]
+    max_literal_env: usize,
 }
 
 fn cluster_admin() -> Vec<String> {
@@ -233,6 +248,10 @@ impl Rule {
                 none(Rule::Object(Check::PlaintextSecretsConfigMap))?
             }
             "no-plaintext-secrets-env" => none(Rule::Object(Check::PlaintextSecretsEnv))?,
+            "config-externalised" => {
+                let ConfigParams { max_literal_env } = params(name, p)?;
+                Rule::Object(Check::ConfigExternalised { max_literal_env })
+            }
             "selector-matches-template" => none(Rule::Object(Check::SelectorMatchesTemplate))?,
             "service-target-port" => none(Rule::Object(Check::ServiceTargetPort))?,
             "no-protected-namespace-delete" => {
@@ -296,8 +315,8 @@ impl Check {
 
     pub(crate) fn run(&self, cx: &Cx<'_>, obj: &Obj<'_>, sink: &mut Sink<'_>) {
         use super::{
-            host, image, namespaces, probes, rbac, registries, resources, secrets, security,
-            selectors, service_ports,
+            config, host, image, namespaces, probes, rbac, registries, resources, secrets,
+            security, selectors, service_ports,
         };
         let s = cx.settings;
         match self {
@@ -321,6 +340,9 @@ impl Check {
             Check::NoClusterAdminBinding { roles } => rbac::check(obj, roles, sink),
             Check::PlaintextSecretsConfigMap => secrets::check_configmap(obj, sink),
             Check::PlaintextSecretsEnv => secrets::check_env(obj, sink),
+            Check::ConfigExternalised { max_literal_env } => {
+                config::check(obj, *max_literal_env, sink)
+            }
             Check::SelectorMatchesTemplate => selectors::check(obj, sink),
             Check::ServiceTargetPort => service_ports::check(obj, cx.workloads(), sink),
         }

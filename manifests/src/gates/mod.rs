@@ -67,6 +67,7 @@
 mod actions;
 mod catalogue;
 mod cel;
+mod config;
 mod constitution;
 mod emit;
 mod host;
