@@ -175,7 +175,8 @@ pub(crate) fn from_yaml(text: &str, source_name: &str) -> Result<Constitution, C
     let raw: RawSpec = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         invalid(format!(
             "{e}\n(a constitution has `version`, `protected_namespaces`, `allowed_registries`, \
-             `resources` and `gates`; see `shipmate constitution init` for a commented example)"
+             `resources` and `gates` (required; `gates: []` for none); see `shipmate \
+             constitution init` for a commented example)"
         ))
     })?;
     if raw.version != VERSION {
