@@ -214,6 +214,12 @@ fn parse_errors_name_the_gate_and_the_fix() {
             &gates_only("  - {title: t, severity: warn, check: no-privileged}\n"),
             &["gate #1", "id"],
         ),
+        (
+            &gates_only(
+                "  - {id: m, title: t, severity: block, kinds: [Pod], check: no-mass-delete}\n",
+            ),
+            &["gate `m`", "kubectl actions", "kinds"],
+        ),
     ];
     for (text, needles) in cases {
         let e = error(text);

@@ -266,7 +266,16 @@ fn compile(spec: Spec) -> Result<Constitution, String> {
                             .into(),
                     ));
                 }
-                Rule::builtin(check, g.params.as_ref()).map_err(fail)?
+                let rule = Rule::builtin(check, g.params.as_ref()).map_err(fail)?;
+                if matches!(rule, Rule::Action(_))
+                    && (g.kinds.is_some() || g.namespaces.is_some() || g.waivable)
+                {
+                    return Err(fail(format!(
+                        "`{check}` checks kubectl actions, which have no kind, namespace filter \
+                         or waiver; remove `kinds`, `namespaces` and `waivable`"
+                    )));
+                }
+                rule
             }
             (None, Some(expr)) => {
                 if g.params.is_some() {
