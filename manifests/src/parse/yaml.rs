@@ -30,7 +30,12 @@ fn convert(err: &YamlError, text: &str, first_line: usize, limits: &Limits) -> P
         .filter(|(line, _)| *line > 0)
         .unwrap_or((1, 0));
     let line = first_line + rel_line - 1;
-    match err {
+    // Alias errors wrap the real cause; the outer location (where the alias is used) is kept.
+    let mut inner = err;
+    while let YamlError::AliasError { error, .. } | YamlError::WithSnippet { error, .. } = inner {
+        inner = error;
+    }
+    match inner {
         YamlError::Budget { breach, .. } => budget(breach, line, limits),
         YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
@@ -48,6 +53,12 @@ fn convert(err: &YamlError, text: &str, first_line: usize, limits: &Limits) -> P
         },
         other => {
             let raw = strip_location(&other.to_string());
+            if raw.contains("recursion limit exceeded") {
+                return ParseError::TooDeep {
+                    line,
+                    limit: limits.max_depth,
+                };
+            }
             let message = advise(&raw, column, text, rel_line, first_line);
             ParseError::Syntax { line, message }
         }
@@ -107,7 +118,8 @@ fn advise(raw: &str, column: u64, text: &str, rel_line: usize, first_line: usize
         } else {
             ("flow sequence '['", ']')
         };
-        return format!("unclosed {name} opened here{col}: close it with '{close}'");
+        let at = first_line + rel_line - 1;
+        return format!("unclosed {name} opened at line {at}{col}: close it with '{close}'");
     }
     // A syntax error after an unclosed `[` / `{` is almost always caused by it.
     if let Some(open) = unclosed_flow(text, rel_line) {
