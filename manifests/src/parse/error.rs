@@ -123,6 +123,7 @@ pub enum ParseError {
 
 impl ParseError {
     /// One-based line the error points at, if known.
+    #[must_use]
     pub fn line(&self) -> Option<usize> {
         match self {
             Self::Syntax { line, .. }

@@ -64,6 +64,7 @@ pub struct Loaded {
 /// [`ParseError::Empty`], an input that is not text one [`ParseError::Binary`]. Documents are
 /// numbered from 0 in file order; the items of a `kind: List` share the index of their List
 /// document and carry their own line.
+#[must_use]
 pub fn parse_bytes(file: &str, bytes: &[u8], limits: &Limits) -> Vec<Document> {
     let error = |line: usize, error: ParseError| {
         vec![Document {
@@ -103,7 +104,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8], limits: &Limits) -> Vec<Document> {
             // `~` or `null` alone: as empty as a comment-only document.
             Ok(serde_json::Value::Null) => continue,
             Ok(value) => {
-                objects::into_documents(file, index, value, &chunk, &options, &mut documents)
+                objects::into_documents(file, index, value, &chunk, &options, &mut documents);
             }
             Err(err) => documents.push(Document {
                 file: file.to_owned(),
@@ -127,6 +128,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8], limits: &Limits) -> Vec<Document> {
 /// documents naming the OS error. Each input is bounded by [`Limits::max_input_bytes`]: larger
 /// files are rejected from their metadata without being read, and stdin is read at most one
 /// byte past the limit.
+#[must_use]
 pub fn load_inputs(inputs: &[Input], limits: &Limits) -> Loaded {
     inputs::load(inputs, limits)
 }
