@@ -250,6 +250,27 @@ data:
     }
 
     #[test]
+    fn many_files_keep_sorted_order_across_threads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for i in (0..60).rev() {
+            let text = format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: ns{i:02}}}\n");
+            fs::write(dir.path().join(format!("{i:02}.yaml")), text).expect("write");
+        }
+        let loaded = load_inputs(
+            &[
+                Input::Path(dir.path().to_path_buf()),
+                Input::Path(dir.path().join("07.yaml")),
+            ],
+            &Limits::default(),
+        );
+        assert_eq!(loaded.files, 61);
+        let names: Vec<&str> = loaded.documents.iter().filter_map(Document::name).collect();
+        let mut expected: Vec<String> = (0..60).map(|i| format!("ns{i:02}")).collect();
+        expected.push("ns07".to_owned());
+        assert_eq!(names, expected);
+    }
+
+    #[test]
     fn missing_path_is_an_error_document() {
         let loaded = load_inputs(
             &[Input::Path("/nonexistent/x.yaml".into())],

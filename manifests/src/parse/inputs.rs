@@ -262,3 +262,41 @@ fn describe(path: &Path, err: &io::Error) -> ParseError {
         ParseError::read(err)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endless_stream_is_cut_one_byte_past_the_limit() {
+        // `io::repeat` never ends: reading it all would never return.
+        let limits = Limits::default().max_input_bytes(1000);
+        match read_bounded(io::repeat(b'a'), None, &limits) {
+            Ok(Bounded::TooLarge(size)) => assert_eq!(size, 1001),
+            Ok(Bounded::Bytes(_)) => panic!("an endless stream was accepted"),
+            Err(err) => panic!("{err}"),
+        }
+    }
+
+    #[test]
+    fn known_size_over_the_limit_is_rejected_without_reading() {
+        struct Unreadable;
+        impl Read for Unreadable {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                panic!("read although the size was known to be too large")
+            }
+        }
+        let limits = Limits::default();
+        let result = read_bounded(Unreadable, Some(50_000_000), &limits);
+        assert!(matches!(result, Ok(Bounded::TooLarge(50_000_000))));
+    }
+
+    #[test]
+    fn manifest_extensions() {
+        assert!(has_manifest_extension(Path::new("a/b.yaml")));
+        assert!(has_manifest_extension(Path::new("b.YML")));
+        assert!(has_manifest_extension(Path::new("c.json")));
+        assert!(!has_manifest_extension(Path::new("d.txt")));
+        assert!(!has_manifest_extension(Path::new("yaml")));
+    }
+}

@@ -121,8 +121,20 @@ fn advise(raw: &str, column: u64, text: &str, rel_line: usize, first_line: usize
         let at = first_line + rel_line - 1;
         return format!("unclosed {name} opened at line {at}{col}: close it with '{close}'");
     }
-    // A syntax error after an unclosed `[` / `{` is almost always caused by it.
-    if let Some(open) = unclosed_flow(text, rel_line) {
+    let open = unclosed_flow(text, rel_line);
+    // Inside a flow collection the parser wanted a ',' or the closing bracket.
+    let in_flow = raw.contains("while parsing a flow");
+    if let (true, Some(open)) = (in_flow, open) {
+        let close = if open.ch == '{' { '}' } else { ']' };
+        return format!(
+            "{raw}{col}: add the missing ',' between entries, or close the '{}' opened at line \
+             {} with '{close}'",
+            open.ch,
+            first_line + open.line - 1
+        );
+    }
+    // Any other syntax error after an unclosed `[` / `{` is almost always caused by it.
+    if let (false, Some(open)) = (in_flow, open) {
         let (name, close) = if open.ch == '{' {
             ("flow mapping '{'", '}')
         } else {
@@ -145,10 +157,14 @@ fn advise(raw: &str, column: u64, text: &str, rel_line: usize, first_line: usize
     } else if raw.contains("unknown anchor") {
         "an alias (*name) refers to an anchor (&name) that is not defined before it in this \
          document: define the anchor or remove the alias"
+    } else if raw.contains("mismatched bracket") {
+        "brackets must close in the order they were opened: fix the closing bracket"
+    } else if raw.contains("expected string scalar") {
+        "a mapping key that is a list or a mapping: Kubernetes objects only have string keys"
     } else if raw.contains("unexpected character") {
         "a character YAML does not allow here: remove it or quote the value"
     } else {
-        "fix the YAML syntax here"
+        "fix the YAML there"
     };
     format!("{raw}{col}: {advice}")
 }
@@ -205,6 +221,23 @@ mod tests {
             msg.contains("unclosed flow sequence '[' opened at line 2: close it with ']'"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn missing_comma_in_flow_mapping_is_not_blamed_on_the_bracket_alone() {
+        let err = parse("{\"a\": 1\n\"b\": 2}\n").expect_err("missing comma");
+        let msg = err.to_string();
+        assert!(msg.starts_with("line 2: "), "{msg}");
+        assert!(
+            msg.contains("add the missing ',' between entries, or close the '{' opened at line 1"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn mismatched_brackets() {
+        let err = parse("x: [a, {b: 1]\n").expect_err("mismatched");
+        assert!(err.to_string().contains("close in the order"), "{err}");
     }
 
     #[test]
