@@ -25,6 +25,7 @@
 //! every input, readable or not.
 
 mod error;
+mod fast;
 mod hint;
 mod inputs;
 mod limits;

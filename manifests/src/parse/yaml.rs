@@ -6,6 +6,7 @@ use serde_saphyr::Error as YamlError;
 use serde_saphyr::budget::BudgetBreach;
 
 use super::error::ParseError;
+use super::fast;
 use super::hint::unclosed_flow;
 use super::limits::Limits;
 
@@ -17,6 +18,9 @@ pub(crate) fn parse_document(
     options: &serde_saphyr::Options,
     limits: &Limits,
 ) -> Result<Value, ParseError> {
+    if let Some(value) = fast::parse(text, limits, options) {
+        return Ok(value);
+    }
     serde_saphyr::from_str_with_options::<Value>(text, options.clone())
         .map_err(|err| convert(&err, text, first_line, limits))
 }
