@@ -147,8 +147,16 @@ fn resolve(s: &str, style: ScalarStyle, options: &serde_saphyr::Options) -> Opti
         && bytes
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b'_' | b':'));
-    if !safe {
-        // No YAML number, boolean or null contains `/`, a space, `%`, … : a string.
+    // No YAML number, boolean or null contains `/`, a space, `%`, … nor letters other than
+    // hexadecimal digits, radix and exponent markers, `inf` and `nan`: `128Mi`, `500m` and
+    // `10s` are strings.
+    let lower = s.to_ascii_lowercase();
+    let foreign_letter = bytes.iter().any(|b| {
+        b.is_ascii_alphabetic() && !matches!(b.to_ascii_lowercase(), b'a'..=b'f' | b'x' | b'o')
+    });
+    let unit_suffix =
+        numberish && foreign_letter && !lower.contains("inf") && !lower.contains("nan");
+    if !safe || unit_suffix {
         return Some(Value::String(s.to_owned()));
     }
     if s.ends_with(':') {
@@ -303,7 +311,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
 
         #[test]
-        fn agrees_on_random_scalars(scalar in "[-+.0-9a-fA-FxXoOeEnNyY_:~iI/ %$]{0,12}") {
+        fn agrees_on_random_scalars(scalar in "[-+.0-9a-fA-FxXoOeEnNyY_:~iI/ %$MmGst]{0,12}") {
             let text = format!("k: {scalar}\nl: [{scalar}]\n");
             let (fast, slow) = both(&text);
             if let Some(fast) = fast {
