@@ -120,7 +120,11 @@ fn plan_path(jobs: &mut Vec<Job>, path: &Path) {
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             let mut visited = HashSet::new();
+            let before = jobs.len();
             walk(jobs, path, &mut visited, 0);
+            if jobs.len() == before {
+                jobs.push(failed(&name, ParseError::NoManifests));
+            }
         }
         // A path given explicitly is read whatever its extension or type (`<(cmd)` is a pipe).
         Ok(meta) => jobs.push(Job::Read {

@@ -148,3 +148,13 @@ fn missing_path_is_an_error_document() {
         "{err}"
     );
 }
+
+#[test]
+fn directory_without_manifests_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("README.md"), "# not a manifest").expect("write");
+    let loaded = load_inputs(&[Input::Path(dir.path().to_path_buf())], &Limits::default());
+    assert_eq!(loaded.files, 1);
+    assert_eq!(*only_error(&loaded.documents), ParseError::NoManifests);
+    assert_eq!(loaded.documents[0].file, dir.path().display().to_string());
+}
