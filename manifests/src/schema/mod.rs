@@ -67,6 +67,8 @@ pub struct SchemaSet {
     builtin: Box<[Lazy]>,
     /// `v1 List`.
     list: Lazy,
+    /// Generated and closed definitions shared by the built-in kinds.
+    pool: cache::DefinitionPool,
     /// CRD schemas by `(apiVersion, kind)`, compiled when added.
     crds: HashMap<(String, String), Lazy>,
 }
@@ -84,6 +86,7 @@ impl SchemaSet {
         Self {
             builtin: BUILTIN_KINDS.iter().map(|_| Lazy::default()).collect(),
             list: Lazy::default(),
+            pool: cache::DefinitionPool::default(),
             crds: HashMap::new(),
         }
     }
@@ -173,11 +176,9 @@ impl SchemaSet {
             lazy.get_or_compile(|| Value::Null)
         } else if let Some(i) = builtin::find(api_version, kind) {
             match (self.builtin.get(i), BUILTIN_KINDS.get(i)) {
-                (Some(lazy), Some(kind)) => lazy.get_or_compile(|| {
-                    let mut schema = (kind.generate)(&mut cache::generator()).to_value();
-                    strict::close_builtin(&mut schema);
-                    schema
-                }),
+                (Some(lazy), Some(kind)) => {
+                    lazy.get_or_compile(|| self.pool.root_schema(kind.generate))
+                }
                 _ => Err("internal error: kind table out of step"),
             }
         } else if (api_version, kind) == ("v1", "List") {
