@@ -381,3 +381,27 @@ fn a_broken_crd_is_an_error_naming_its_file() {
         .expect_err("invalid schema");
     assert!(e.to_string().contains("crds/bad-schema.yaml"), "{e}");
 }
+
+#[test]
+fn an_open_crd_still_checks_metadata() {
+    let mut set = SchemaSet::bundled();
+    let mut crd = widget_crd();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"] =
+        json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true});
+    assert_eq!(
+        set.add_crds(&[doc("crds/open.yaml", crd)])
+            .expect("valid CRD"),
+        1
+    );
+    let ok = json!({"apiVersion": "example.com/v1", "kind": "Widget",
+                    "metadata": {"name": "w"}, "anything": {"goes": [1, 2]}});
+    assert_eq!(set.validate(&ok), (SchemaVerdict::Valid, vec![]));
+    let bad = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": 1}});
+    assert_eq!(
+        set.validate(&bad),
+        (
+            SchemaVerdict::Invalid,
+            vec![err("metadata.name", "expected string, found integer 1")]
+        )
+    );
+}

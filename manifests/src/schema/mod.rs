@@ -171,8 +171,11 @@ impl SchemaSet {
         let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
 
-        let compiled = if let Some(lazy) = self.crds.get(&(api_version.to_owned(), kind.to_owned()))
-        {
+        let crd = match self.crds.is_empty() {
+            true => None,
+            false => self.crds.get(&(api_version.to_owned(), kind.to_owned())),
+        };
+        let compiled = if let Some(lazy) = crd {
             lazy.get_or_compile(|| Value::Null)
         } else if let Some(i) = builtin::find(api_version, kind) {
             match (self.builtin.get(i), BUILTIN_KINDS.get(i)) {

@@ -72,17 +72,17 @@ pub(crate) fn close(schema: &mut Value) {
             map.insert("type".into(), json!(["integer", "string"]));
         }
     }
-    if flag(map, "x-kubernetes-embedded-resource") {
-        if let Some(Value::Object(props)) = map.get_mut("properties") {
-            for key in ["apiVersion", "kind"] {
-                props
-                    .entry(key)
-                    .or_insert_with(|| json!({"type": "string"}));
-            }
+    if flag(map, "x-kubernetes-embedded-resource")
+        && let Some(Value::Object(props)) = map.get_mut("properties")
+    {
+        for key in ["apiVersion", "kind"] {
             props
-                .entry("metadata")
-                .or_insert_with(|| json!({"type": "object"}));
+                .entry(key)
+                .or_insert_with(|| json!({"type": "string"}));
         }
+        props
+            .entry("metadata")
+            .or_insert_with(|| json!({"type": "object"}));
     }
     if map.contains_key("properties") && !map.contains_key("additionalProperties") && !preserve {
         map.insert("additionalProperties".into(), Value::Bool(false));
