@@ -1,33 +1,29 @@
 //! `shipmate constitution show|init` and `--constitution`.
 
+use std::path::Path;
+use std::process::Output;
+
 use serde_json::Value;
 use shipmate_e2e::{fixture, shipmate};
+
+/// Runs `shipmate ARGS…` in `dir`.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    shipmate().current_dir(dir).args(args).output().unwrap()
+}
 
 #[test]
 fn init_writes_default_once_and_show_reads_it_back() {
     let dir = tempfile::tempdir().unwrap();
-    let out = shipmate()
-        .current_dir(dir.path())
-        .args(["constitution", "init"])
-        .output()
-        .unwrap();
+    let out = run_in(dir.path(), &["constitution", "init"]);
     assert_eq!(out.status.code(), Some(0));
     let written = std::fs::read_to_string(dir.path().join("constitution.yaml")).unwrap();
     assert!(written.contains("privileged"));
 
-    let again = shipmate()
-        .current_dir(dir.path())
-        .args(["constitution", "init"])
-        .output()
-        .unwrap();
+    let again = run_in(dir.path(), &["constitution", "init"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
 
-    let show = shipmate()
-        .current_dir(dir.path())
-        .args(["constitution", "show"])
-        .output()
-        .unwrap();
+    let show = run_in(dir.path(), &["constitution", "show"]);
     let text = String::from_utf8(show.stdout).unwrap();
     let first = text.lines().next().unwrap_or_default();
     assert!(first.starts_with("# effective constitution: "), "{text}");
@@ -37,11 +33,7 @@ fn init_writes_default_once_and_show_reads_it_back() {
 #[test]
 fn builtin_is_used_without_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    let show = shipmate()
-        .current_dir(dir.path())
-        .args(["constitution", "show"])
-        .output()
-        .unwrap();
+    let show = run_in(dir.path(), &["constitution", "show"]);
     let text = String::from_utf8(show.stdout).unwrap();
     assert!(
         text.starts_with("# effective constitution: built-in default"),
