@@ -1,0 +1,301 @@
+//! Intent: what the request wants done, decided by its first verb (`create`, `scale`,
+//! `describe`…), refined by the nouns around it (`show … logs` → logs, `show … usage` → top),
+//! with diagnosis words (`why`, `crashing`, `pending`) turning it into troubleshooting.
+
+use super::text::Words;
+use super::vocab::resource;
+
+/// A kubectl-style action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// `kubectl scale`.
+    Scale,
+    /// `kubectl rollout restart`.
+    Restart,
+    /// `kubectl rollout undo`.
+    Undo,
+    /// `kubectl rollout status`.
+    Status,
+    /// `kubectl rollout history`.
+    History,
+    /// `kubectl rollout pause`.
+    Pause,
+    /// `kubectl rollout resume`.
+    Resume,
+    /// `kubectl set image`.
+    SetImage,
+    /// `kubectl set env`.
+    SetEnv,
+    /// `kubectl get`.
+    Get,
+    /// `kubectl describe`.
+    Describe,
+    /// `kubectl logs`.
+    Logs,
+    /// `kubectl events`.
+    Events,
+    /// `kubectl top`.
+    Top,
+    /// `kubectl version`.
+    Version,
+    /// `kubectl api-resources`.
+    ApiResources,
+    /// `kubectl delete`.
+    Delete,
+    /// `kubectl label`.
+    Label,
+    /// `kubectl annotate`.
+    Annotate,
+    /// `kubectl taint`.
+    Taint,
+    /// `kubectl cordon`.
+    Cordon,
+    /// `kubectl uncordon`.
+    Uncordon,
+    /// `kubectl drain`.
+    Drain,
+    /// `kubectl expose`.
+    Expose,
+    /// `kubectl autoscale`.
+    Autoscale,
+    /// `kubectl port-forward`.
+    PortForward,
+    /// `kubectl exec`.
+    Exec,
+}
+
+/// What the request wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Create objects (manifests).
+    Create,
+    /// Grant a role (RoleBinding / ClusterRoleBinding).
+    Bind,
+    /// Restrict or allow traffic (NetworkPolicy).
+    Traffic,
+    /// Run a kubectl action.
+    Act(Verb),
+    /// Diagnose a problem with read-only actions.
+    Troubleshoot,
+    /// Nothing recognisable.
+    Unknown,
+}
+
+const CREATE: &[&str] = &[
+    "create", "make", "add", "deploy", "launch", "provision", "generate", "new", "need", "want",
+    "install", "start", "setup", "spin", "host", "apply",
+];
+const TROUBLE_STRONG: &[&str] = &[
+    "why", "troubleshoot", "diagnose", "investigate", "debug", "wrong",
+];
+const TROUBLE_WEAK: &[&str] = &[
+    "pending", "notready", "noendpoints", "unavailable", "failing", "broken", "stuck",
+    "oomkilled", "imagepullbackoff", "errimagepull", "restarting", "unhealthy", "unreachable",
+    "down",
+];
+
+fn verb_of(low: &str) -> Option<Verb> {
+    Some(match low {
+        "scale" | "resize" | "reduce" | "increase" | "decrease" | "shrink" | "grow"
+        | "downscale" | "upscale" => Verb::Scale,
+        "restart" | "bounce" | "recycle" | "reboot" | "redeploy" => Verb::Restart,
+        "rollback" | "undo" | "revert" => Verb::Undo,
+        "pause" => Verb::Pause,
+        "resume" | "unpause" => Verb::Resume,
+        "get" | "list" | "show" | "display" | "view" | "print" | "see" | "find" | "fetch"
+        | "check" | "count" => Verb::Get,
+        "describe" | "inspect" | "details" => Verb::Describe,
+        "logs" | "log" => Verb::Logs,
+        "events" => Verb::Events,
+        "top" | "usage" => Verb::Top,
+        "version" => Verb::Version,
+        "api-resources" => Verb::ApiResources,
+        "delete" | "remove" | "destroy" | "kill" | "drop" | "erase" | "purge" | "uninstall"
+        | "terminate" | "nuke" | "wipe" => Verb::Delete,
+        "label" => Verb::Label,
+        "annotate" => Verb::Annotate,
+        "taint" | "untaint" => Verb::Taint,
+        "cordon" => Verb::Cordon,
+        "uncordon" => Verb::Uncordon,
+        "drain" | "evacuate" => Verb::Drain,
+        "expose" | "publish" => Verb::Expose,
+        "autoscale" => Verb::Autoscale,
+        "port-forward" | "forward" => Verb::PortForward,
+        "exec" | "shell" | "ssh" | "attach" => Verb::Exec,
+        _ => return None,
+    })
+}
+
+/// Whether a word is a verb the backend knows (so it is never taken for a name).
+pub fn is_verb_word(low: &str) -> bool {
+    verb_of(low).is_some()
+        || CREATE.contains(&low)
+        || matches!(
+            low,
+            "set" | "update" | "change" | "upgrade" | "bump" | "rollout" | "bind" | "grant" | "roll"
+                | "deny" | "allow" | "block" | "isolate" | "schedule" | "run" | "tail"
+        )
+}
+
+/// Classifies a request.
+pub fn classify(w: &Words) -> Intent {
+    let strong_trouble = w.has(TROUBLE_STRONG) || (w.has(&["what"]) && w.has(&["wrong"]));
+    let weak_trouble =
+        w.has(TROUBLE_WEAK) || w.has_prefix(&["crash", "fail"]) || w.has(&["keeps", "keep"]);
+    if strong_trouble {
+        return Intent::Troubleshoot;
+    }
+    for i in w.indices() {
+        let low = w.low(i);
+        let next = w.low(i + 1);
+        if low == "rollout" || (low == "roll" && next == "out") {
+            let sub = if low == "roll" { w.low(i + 2) } else { next };
+            return Intent::Act(match sub {
+                "status" => Verb::Status,
+                "history" => Verb::History,
+                "undo" | "back" => Verb::Undo,
+                "pause" => Verb::Pause,
+                "resume" => Verb::Resume,
+                _ => Verb::Restart,
+            });
+        }
+        if matches!(low, "set" | "update" | "change" | "upgrade" | "bump" | "switch" | "patch") {
+            let window = (i + 1..i + 5).map(|k| w.low(k)).collect::<Vec<_>>();
+            if window.iter().any(|t| {
+                matches!(*t, "env" | "environment" | "variable" | "variables" | "var")
+            }) {
+                return Intent::Act(Verb::SetEnv);
+            }
+            if window.contains(&"image") || w.indices().any(|k| looks_tagged(w.raw(k))) {
+                return Intent::Act(Verb::SetImage);
+            }
+            if window.iter().any(|t| matches!(*t, "replicas" | "replica")) {
+                return Intent::Act(Verb::Scale);
+            }
+            continue;
+        }
+        if low == "roll" && (i + 1..i + 4).any(|k| w.low(k) == "back") {
+            return Intent::Act(Verb::Undo);
+        }
+        if matches!(low, "bind" | "grant")
+            || (low == "give"
+                && (i + 1..i + 4).any(|k| {
+                    matches!(w.low(k), "user" | "group" | "sa" | "serviceaccount")
+                }))
+        {
+            return Intent::Bind;
+        }
+        if matches!(low, "deny" | "block" | "isolate" | "allow" | "restrict") {
+            return Intent::Traffic;
+        }
+        if low == "run" || low == "execute" {
+            let in_pod = (i + 1..w.len()).any(|k| {
+                matches!(w.low(k), "in" | "inside" | "on")
+                    && matches!(resource(w.low(k + 1)), Some(super::vocab::Res::Pod))
+            });
+            return if in_pod { Intent::Act(Verb::Exec) } else { Intent::Create };
+        }
+        if low == "schedule" {
+            return Intent::Create;
+        }
+        if low == "tail" && w.has(&["logs", "log", "-f"]) {
+            return Intent::Act(Verb::Logs);
+        }
+        if CREATE.contains(&low) && !(low == "start" && w.has(&["again"])) {
+            return Intent::Create;
+        }
+        if let Some(verb) = verb_of(low) {
+            if weak_trouble && matches!(verb, Verb::Get | Verb::Describe) && !w.has(&["list"]) {
+                return Intent::Troubleshoot;
+            }
+            return Intent::Act(refine(w, verb));
+        }
+    }
+    if weak_trouble {
+        return Intent::Troubleshoot;
+    }
+    // No verb: a resource noun with something to build from (`a deployment called x with
+    // image y`), or an image alone.
+    let noun = w.indices().any(|i| resource(w.low(i)).is_some());
+    let content = w.indices().any(|i| looks_tagged(w.raw(i)) || w.raw(i).contains('='));
+    if (noun && (content || w.has(&["called", "named", "every", "daily", "hourly"])))
+        || w.indices().any(|i| looks_tagged(w.raw(i)))
+    {
+        return Intent::Create;
+    }
+    if w.has(&["what", "which", "how"]) && noun {
+        return Intent::Act(refine(w, Verb::Get));
+    }
+    Intent::Unknown
+}
+
+/// `show … logs` is logs, `show … usage` is top, `show … events` is events.
+fn refine(w: &Words, verb: Verb) -> Verb {
+    if !matches!(verb, Verb::Get | Verb::Describe) {
+        return verb;
+    }
+    if w.has(&["logs", "log", "output"]) {
+        Verb::Logs
+    } else if w.has(&["usage", "consumption", "utilization", "utilisation", "top"]) {
+        Verb::Top
+    } else if w.has(&["events", "event"]) && verb == Verb::Get {
+        Verb::Events
+    } else if w.has(&["version"]) {
+        Verb::Version
+    } else if w.has(&["api-resources"]) || (w.has(&["resource"]) && w.has(&["types", "kinds"]))
+    {
+        Verb::ApiResources
+    } else if w.has(&["history"]) && w.has(&["rollout", "revisions", "revision"]) {
+        Verb::History
+    } else if w.has(&["details", "detail"]) {
+        Verb::Describe
+    } else {
+        verb
+    }
+}
+
+/// A word with an image tag or digest (`nginx:1.25`), cheap check.
+fn looks_tagged(raw: &str) -> bool {
+    match raw.split_once(':') {
+        Some((repo, tag)) => {
+            !repo.is_empty()
+                && !tag.is_empty()
+                && !repo.bytes().all(|b| b.is_ascii_digit())
+                && repo.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"./-_".contains(&b))
+                && !raw.contains('=')
+                && !raw.contains("//")
+        }
+        None => raw.contains("@sha256:"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intent(text: &str) -> Intent {
+        classify(&Words::new(text))
+    }
+
+    #[test]
+    fn verbs_and_refinements() {
+        assert_eq!(intent("create a deployment named x"), Intent::Create);
+        assert_eq!(intent("a deployment called x with image y:1"), Intent::Create);
+        assert_eq!(intent("scale web to 3"), Intent::Act(Verb::Scale));
+        assert_eq!(intent("roll back web"), Intent::Act(Verb::Undo));
+        assert_eq!(intent("rollout status of deploy web"), Intent::Act(Verb::Status));
+        assert_eq!(intent("show node resource usage"), Intent::Act(Verb::Top));
+        assert_eq!(intent("get logs for pod x"), Intent::Act(Verb::Logs));
+        assert_eq!(intent("show events"), Intent::Act(Verb::Events));
+        assert_eq!(intent("update web to nginx:1.27"), Intent::Act(Verb::SetImage));
+        assert_eq!(intent("set env on web A=1"), Intent::Act(Verb::SetEnv));
+        assert_eq!(intent("run ls in pod x"), Intent::Act(Verb::Exec));
+        assert_eq!(intent("run nginx:1 as web"), Intent::Create);
+        assert_eq!(intent("why is pod x pending"), Intent::Troubleshoot);
+        assert_eq!(intent("pod x keeps crashing"), Intent::Troubleshoot);
+        assert_eq!(intent("bind cluster-admin to user m"), Intent::Bind);
+        assert_eq!(intent("deny all egress"), Intent::Traffic);
+        assert_eq!(intent("tell me a joke"), Intent::Unknown);
+        assert_eq!(intent("what pods are there"), Intent::Act(Verb::Get));
+    }
+}
