@@ -72,7 +72,10 @@ impl Report {
     ) -> Report {
         let objects: Vec<&serde_json::Value> =
             documents.iter().filter_map(Document::object).collect();
-        let mut findings = gates.map(|c| c.check(&objects)).unwrap_or_default().into_iter();
+        let mut findings = gates
+            .map(|c| c.check(&objects))
+            .unwrap_or_default()
+            .into_iter();
 
         let mut reports = Vec::with_capacity(documents.len());
         for doc in documents {

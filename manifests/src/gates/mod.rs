@@ -6,9 +6,68 @@
 //!   cross-object gates such as Service targetPort can see the workloads);
 //! - [`Constitution::check_action`] for kubectl argv actions;
 //! - [`Finding`] serialises as `{ gate, severity, object, message, fix }`.
+//!
+//! # Why it looks like this
+//!
+//! A constitution is data (a YAML file the team reviews), not code: a list of gates, each either a
+//! built-in check from the catalogue (with parameters) or a CEL expression over `object`, the
+//! language Kubernetes ValidatingAdmissionPolicy uses. Everything is compiled once when the
+//! constitution is loaded — CEL programs and regexes included — so that checking a whole
+//! repository of manifests costs milliseconds, and a malformed constitution fails at load time
+//! with an error naming the gate, never halfway through a run.
+//!
+//! Gates see the whole set of objects being checked, so cross-object gates (a Service whose
+//! named `targetPort` no selected container declares) work on a proposal or a directory alike.
+//!
+//! # Waivers, and why a model cannot annotate its way past a block
+//!
+//! A gate is silenced for one object with the annotation
+//! `waive.shipmate.dev/<gate-id>: "<reason>"`. The reason is mandatory: an empty one does not
+//! waive and yields a `warn` finding of the pseudo-gate [`WAIVER_GATE`]. Warn gates are always
+//! waivable. Block gates are waivable only when the constitution says `waivable: true` for that
+//! gate (the default is `false`): proposals are partly written by language models, and an
+//! annotation is part of the proposal, so a model that could waive a block could approve its own
+//! privileged pod. A waiver of a non-waivable gate, or of a gate that does not exist, is reported
+//! as a `warn` finding of [`WAIVER_GATE`] and changes nothing else.
+//!
+//! # Action gates
+//!
+//! [`Constitution::check_action`] checks a kubectl argv vector (never a shell string): deleting a
+//! protected namespace, deleting everything at once (`--all`, `-A`, `delete all`), granting
+//! `cluster-admin`, and mutating verbs aimed at a protected namespace.
+
+mod actions;
+mod catalogue;
+mod cel;
+mod constitution;
+mod emit;
+mod host;
+mod image;
+mod namespaces;
+mod pod_spec;
+mod probes;
+mod quantity;
+mod rbac;
+mod registries;
+mod resources;
+mod secrets;
+mod security;
+mod selectors;
+mod service_ports;
+mod waiver;
+
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub use constitution::{ConstitutionOrigin, ResourceAmounts, ResourceDefaults};
+
+/// The pseudo-gate that reports malformed or refused waiver annotations.
+pub const WAIVER_GATE: &str = "waiver";
+
+/// The annotation prefix of waivers: `waive.shipmate.dev/<gate-id>`.
+pub const WAIVER_PREFIX: &str = "waive.shipmate.dev/";
 
 /// How serious a failed gate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,7 +94,7 @@ pub struct Finding {
     pub fix: String,
 }
 
-/// A malformed constitution.
+/// A malformed or unreadable constitution.
 #[derive(Debug, thiserror::Error)]
 pub enum ConstitutionError {
     /// The YAML could not be read as a constitution.
@@ -46,35 +105,123 @@ pub enum ConstitutionError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// The constitution file could not be read.
+    #[error("cannot read constitution {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
-/// The effective set of gates.
+/// The effective set of gates, compiled and ready to check objects and actions.
+///
+/// Cheap to clone (compiled CEL programs are shared) and `Send + Sync`.
 #[derive(Debug, Clone)]
-pub struct Constitution {}
+pub struct Constitution {
+    spec: constitution::Spec,
+    settings: catalogue::Settings,
+    gates: Vec<catalogue::Gate>,
+}
+
+impl PartialEq for Constitution {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec
+    }
+}
 
 impl Constitution {
-    /// The built-in default constitution.
+    /// The built-in default constitution (the embedded [`Constitution::default_yaml`]).
     pub fn builtin() -> Self {
-        unimplemented!("gates: being built")
+        constitution::builtin()
     }
 
-    /// Parses a constitution file.
-    pub fn from_yaml(_text: &str, _source_name: &str) -> Result<Self, ConstitutionError> {
-        unimplemented!("gates: being built")
+    /// The text of the built-in constitution, with comments explaining every setting (what
+    /// `shipmate constitution init` writes).
+    pub fn default_yaml() -> &'static str {
+        constitution::DEFAULT_YAML
     }
 
-    /// The constitution as YAML (what `shipmate constitution show` prints).
+    /// Parses and compiles a constitution; `source_name` names it in errors.
+    pub fn from_yaml(text: &str, source_name: &str) -> Result<Self, ConstitutionError> {
+        constitution::from_yaml(text, source_name)
+    }
+
+    /// Reads and compiles a constitution file.
+    pub fn load(path: &Path) -> Result<Self, ConstitutionError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConstitutionError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_yaml(&text, &path.display().to_string())
+    }
+
+    /// Finds the effective constitution: `cwd/constitution.yaml`, else
+    /// `config_dir/constitution.yaml` (`config_dir` defaults to [`Constitution::user_config_dir`]),
+    /// else the built-in one. Returns it with where it came from.
+    pub fn discover(
+        cwd: &Path,
+        config_dir: Option<&Path>,
+    ) -> Result<(Self, ConstitutionOrigin), ConstitutionError> {
+        constitution::discover(cwd, config_dir)
+    }
+
+    /// shipmate's user config directory: `$XDG_CONFIG_HOME/shipmate`, else `~/.config/shipmate`.
+    pub fn user_config_dir() -> Option<PathBuf> {
+        constitution::user_config_dir()
+    }
+
+    /// The constitution as YAML (what `shipmate constitution show` prints); comments explain the
+    /// format, and `from_yaml(to_yaml())` gives an equal constitution.
     pub fn to_yaml(&self) -> String {
-        unimplemented!("gates: being built")
+        emit::to_yaml(&self.spec)
+    }
+
+    /// Default container resources for generated objects, and the per-container budget.
+    pub fn defaults(&self) -> &ResourceDefaults {
+        &self.spec.resources
+    }
+
+    /// Namespaces that objects and actions may not touch.
+    pub fn protected_namespaces(&self) -> &[String] {
+        &self.spec.protected_namespaces
+    }
+
+    /// Registries images may come from (empty: any).
+    pub fn allowed_registries(&self) -> &[String] {
+        &self.spec.allowed_registries
+    }
+
+    /// The ids of the gates, in order.
+    pub fn gate_ids(&self) -> impl Iterator<Item = &str> {
+        self.gates.iter().map(|g| g.id.as_str())
     }
 
     /// Checks a set of objects; returns the findings of each, index-aligned with `objects`.
-    pub fn check(&self, _objects: &[&Value]) -> Vec<Vec<Finding>> {
-        unimplemented!("gates: being built")
+    pub fn check(&self, objects: &[&Value]) -> Vec<Vec<Finding>> {
+        catalogue::check_objects(self, objects)
     }
 
     /// Checks one kubectl action (argv vector, `kubectl` first).
-    pub fn check_action(&self, _argv: &[String]) -> Vec<Finding> {
-        unimplemented!("gates: being built")
+    pub fn check_action(&self, argv: &[String]) -> Vec<Finding> {
+        actions::check_action(self, argv)
+    }
+
+    /// True when any finding blocks.
+    pub fn blocks(findings: &[Finding]) -> bool {
+        findings.iter().any(|f| f.severity == Severity::Block)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constitution_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Constitution>();
     }
 }

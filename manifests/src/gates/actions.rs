@@ -1,0 +1,280 @@
+//! Action gates: kubectl argv vectors that delete protected namespaces, delete everything at
+//! once, grant `cluster-admin`, or change anything in a protected namespace.
+
+use super::catalogue::{ActionCheck, Rule, Settings, Sink};
+use super::{Constitution, Finding};
+
+/// Flags that take a value as the next argument (when not written `--flag=value`).
+const VALUE_FLAGS: &[&str] = &[
+    "-n",
+    "--namespace",
+    "--context",
+    "--cluster",
+    "--user",
+    "--kubeconfig",
+    "-l",
+    "--selector",
+    "-o",
+    "--output",
+    "-f",
+    "--filename",
+    "--field-selector",
+    "--as",
+    "--as-group",
+    "--as-uid",
+    "-c",
+    "--container",
+    "-s",
+    "--server",
+    "--token",
+    "--request-timeout",
+    "--grace-period",
+    "--timeout",
+    "--clusterrole",
+    "--role",
+    "--serviceaccount",
+    "--group",
+    "--image",
+    "-p",
+    "--patch",
+    "--type",
+    "--replicas",
+    "--cascade",
+    "--field-manager",
+    "--template",
+    "-k",
+    "--kustomize",
+    "--tls-server-name",
+    "--certificate-authority",
+    "--client-certificate",
+    "--client-key",
+    "--cache-dir",
+    "-v",
+    "--v",
+];
+
+/// Verbs that never change the cluster.
+const READ_ONLY: &[&str] = &[
+    "get",
+    "describe",
+    "logs",
+    "events",
+    "top",
+    "explain",
+    "version",
+    "api-resources",
+    "api-versions",
+    "cluster-info",
+    "config",
+    "port-forward",
+    "diff",
+    "wait",
+    "completion",
+    "options",
+    "plugin",
+    "kustomize",
+];
+
+/// A parsed kubectl command line.
+#[derive(Debug, Default)]
+pub(crate) struct Command<'a> {
+    /// Positional arguments after `kubectl` (verb first).
+    pub positional: Vec<&'a str>,
+    /// `-n`/`--namespace` values.
+    pub namespace: Option<&'a str>,
+    /// `--all`, `-A`/`--all-namespaces`.
+    pub all: bool,
+    pub all_namespaces: bool,
+    /// `--clusterrole` value.
+    pub clusterrole: Option<&'a str>,
+}
+
+fn truthy(v: &str) -> bool {
+    !matches!(v, "false" | "False" | "0")
+}
+
+pub(crate) fn parse(argv: &[String]) -> Command<'_> {
+    let mut cmd = Command::default();
+    let mut args = argv.iter().map(String::as_str).peekable();
+    if let Some(first) = args.peek()
+        && (first.ends_with("kubectl") || *first == "oc")
+    {
+        args.next();
+    }
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            cmd.positional.push(arg);
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f, Some(v)),
+            None if arg.starts_with("-n") && arg.len() > 2 && !arg.starts_with("--") => {
+                ("-n", Some(&arg[2..]))
+            }
+            None => (arg, None),
+        };
+        let value = match inline {
+            Some(v) => Some(v),
+            None if VALUE_FLAGS.contains(&flag) => args.next(),
+            None => None,
+        };
+        match flag {
+            "-n" | "--namespace" => cmd.namespace = value,
+            "--all" => cmd.all = value.is_none_or(truthy),
+            "-A" | "--all-namespaces" => cmd.all_namespaces = value.is_none_or(truthy),
+            "--clusterrole" => cmd.clusterrole = value,
+            _ => {}
+        }
+    }
+    cmd
+}
+
+impl Command<'_> {
+    fn verb(&self) -> &str {
+        self.positional.first().copied().unwrap_or("")
+    }
+
+    fn mutating(&self) -> bool {
+        let verb = self.verb();
+        if verb == "rollout" {
+            return !matches!(self.positional.get(1), Some(&("status" | "history")));
+        }
+        if verb == "auth" {
+            return !matches!(self.positional.get(1), Some(&("can-i" | "whoami")));
+        }
+        !verb.is_empty() && !READ_ONLY.contains(&verb)
+    }
+
+    /// `(resource type, name)` pairs named after the verb: `ns a b`, `ns/a`, `a,b` forms.
+    fn targets(&self) -> Vec<(&str, &str)> {
+        let mut out = Vec::new();
+        let rest = self.positional.get(1..).unwrap_or_default();
+        let mut kind = None;
+        for arg in rest {
+            if let Some((k, n)) = arg.split_once('/') {
+                out.push((k, n));
+            } else if kind.is_none() {
+                kind = Some(*arg);
+            } else if let Some(k) = kind {
+                out.push((k, *arg));
+            }
+        }
+        out
+    }
+
+    fn types(&self) -> impl Iterator<Item = &str> {
+        self.positional.get(1).copied().unwrap_or("").split(',')
+    }
+}
+
+fn is_namespace_type(t: &str) -> bool {
+    matches!(t, "ns" | "namespace" | "namespaces")
+}
+
+pub(crate) fn check_action(c: &Constitution, argv: &[String]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let cmd = parse(argv);
+    let object = argv.join(" ");
+    for gate in &c.gates {
+        let Rule::Action(check) = &gate.rule else {
+            continue;
+        };
+        let mut sink = Sink::new(&gate.id, gate.severity, &object, &mut out);
+        run(check, &cmd, &c.settings, &mut sink);
+    }
+    out
+}
+
+fn run(check: &ActionCheck, cmd: &Command<'_>, s: &Settings, sink: &mut Sink<'_>) {
+    let verb = cmd.verb();
+    match check {
+        ActionCheck::ProtectedNamespaceDelete if verb == "delete" => {
+            for (t, name) in cmd.targets() {
+                if is_namespace_type(t) && s.is_protected(name) {
+                    sink.emit(
+                        format!("deletes the protected namespace `{name}`"),
+                        format!("do not delete `{name}`; delete the objects you mean inside your own namespace instead"),
+                    );
+                }
+            }
+        }
+        ActionCheck::MassDelete if verb == "delete" => {
+            let mut why = Vec::new();
+            if cmd.all {
+                why.push("--all");
+            }
+            if cmd.all_namespaces {
+                why.push("--all-namespaces");
+            }
+            if cmd.types().any(|t| t == "all") {
+                why.push("the `all` resource type");
+            }
+            if !why.is_empty() {
+                sink.emit(
+                    format!("deletes many objects at once ({})", why.join(", ")),
+                    "name the objects to delete (kubectl delete <type> <name> -n <namespace>), \
+                     or select them with -l <label>=<value> in one namespace"
+                        .to_owned(),
+                );
+            }
+        }
+        ActionCheck::ClusterAdminGrant { roles } => {
+            let binding = |t: &str| {
+                matches!(
+                    t,
+                    "clusterrolebinding" | "clusterrolebindings" | "rolebinding" | "rolebindings"
+                )
+            };
+            let kind = cmd.positional.get(1).copied().unwrap_or("");
+            let grants = match verb {
+                "create" => {
+                    binding(kind)
+                        && cmd
+                            .clusterrole
+                            .is_some_and(|r| roles.iter().any(|x| x == r))
+                }
+                // `kubectl set subject clusterrolebinding cluster-admin --user=…`
+                "set" if kind == "subject" => {
+                    cmd.positional.get(2..).unwrap_or_default().iter().any(|a| {
+                        roles
+                            .iter()
+                            .any(|r| a.ends_with(&format!("/{r}")) || a == r)
+                    })
+                }
+                _ => false,
+            };
+            if grants {
+                sink.emit(
+                    format!(
+                        "grants the ClusterRole `{}`",
+                        cmd.clusterrole.unwrap_or("cluster-admin")
+                    ),
+                    "bind a narrower role (`edit` or `view`, or a Role with the verbs needed) \
+                     with a RoleBinding in one namespace"
+                        .to_owned(),
+                );
+            }
+        }
+        ActionCheck::ProtectedNamespaceChanges if cmd.mutating() => {
+            if let Some(ns) = cmd.namespace.filter(|ns| s.is_protected(ns)) {
+                sink.emit(
+                    format!("`{verb}` changes the protected namespace `{ns}`"),
+                    format!("target your application's namespace with -n <namespace>, not `{ns}`"),
+                );
+            } else if cmd.all_namespaces {
+                sink.emit(
+                    format!(
+                        "`{verb}` runs across all namespaces, including the protected ones ({})",
+                        s.protected.join(", ")
+                    ),
+                    "drop -A/--all-namespaces and target one namespace with -n <namespace>"
+                        .to_owned(),
+                );
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,211 @@
+//! Agreement with `kubeconform -strict` over the shared real-world corpus
+//! (`../shared/corpus/`, 1,529 documents with reference verdicts in `VERDICTS.jsonl`).
+//!
+//! The acceptance criterion: on the documents kubeconform judged `valid` or `invalid`, our
+//! schema verdict agrees at least 99% of the time; every disagreement is printed (and explained
+//! in `KNOWN_DISAGREEMENTS` below). Skips with a message when the corpus is not there: set
+//! `SHIPMATE_SHARED` to the directory that holds `corpus/`.
+//!
+//! Run with `cargo test -p shipmate-manifests --test corpus -- --nocapture` to see the figures
+//! (add `--release` for meaningful timings; they are printed, never asserted). Set
+//! `SHIPMATE_CORPUS_SHOW_INVALID=1` to also print the errors of the documents both sides reject.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde_json::Value;
+use shipmate_manifests::{SchemaError, SchemaSet, SchemaVerdict};
+
+/// Disagreements we have examined, by `file#doc`, with which side is right and why.
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[];
+
+fn corpus_dir() -> Option<PathBuf> {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let candidates = match std::env::var_os("SHIPMATE_SHARED") {
+        Some(shared) => vec![PathBuf::from(shared)],
+        // `../../shared` from a checkout in `/work/main`; one more level from a worktree.
+        None => vec![
+            manifest_dir.join("../../shared"),
+            manifest_dir.join("../../../shared"),
+        ],
+    };
+    candidates
+        .into_iter()
+        .map(|shared| shared.join("corpus"))
+        .find(|dir| dir.join("VERDICTS.jsonl").is_file())
+}
+
+/// Loads the documents of one corpus file, numbered like `VERDICTS.jsonl` (`doc`).
+///
+/// A stand-in for `shipmate_manifests::parse::parse_bytes` while that is being written: YAML
+/// multi-document parsing with `serde-saphyr`, which (like kubeconform) rejects duplicate
+/// mapping keys. When the whole stream fails, the file is split at `---` lines and each document
+/// is parsed alone, so one bad document does not take its neighbours with it. `Err` = could not
+/// be parsed (our verdict `error`).
+fn load_documents(text: &str) -> Vec<Result<Value, String>> {
+    if let Ok(docs) = serde_saphyr::from_str_multiple::<Value, Vec<Value>>(text) {
+        return docs.into_iter().filter(|d| !d.is_null()).map(Ok).collect();
+    }
+    let mut chunks = vec![String::new()];
+    for line in text.lines() {
+        if line.starts_with("---") {
+            chunks.push(String::new());
+        } else if let Some(last) = chunks.last_mut() {
+            last.push_str(line);
+            last.push('\n');
+        }
+    }
+    chunks
+        .iter()
+        .filter(|c| {
+            c.lines()
+                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        })
+        .map(|c| serde_saphyr::from_str::<Value>(c).map_err(|e| e.to_string()))
+        .filter(|d| !matches!(d, Ok(Value::Null)))
+        .collect()
+}
+
+fn verdict_name(v: SchemaVerdict) -> &'static str {
+    match v {
+        SchemaVerdict::Valid => "valid",
+        SchemaVerdict::Invalid => "invalid",
+        SchemaVerdict::NoSchema => "no_schema",
+        SchemaVerdict::Error => "error",
+    }
+}
+
+#[test]
+fn agreement_with_kubeconform_strict() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!(
+            "SKIPPED: corpus not found; set SHIPMATE_SHARED to the directory holding corpus/"
+        );
+        return;
+    };
+    let verdicts = std::fs::read_to_string(dir.join("VERDICTS.jsonl")).expect("read VERDICTS");
+    let mut expected: Vec<Value> = Vec::new();
+    for line in verdicts.lines().filter(|l| !l.trim().is_empty()) {
+        expected.push(serde_json::from_str(line).expect("VERDICTS line is JSON"));
+    }
+
+    // Parse every file first, so that the timing below is schema validation alone.
+    let mut files: HashMap<String, Vec<Result<Value, String>>> = HashMap::new();
+    for row in &expected {
+        let file = row["file"].as_str().unwrap_or_default();
+        files.entry(file.to_owned()).or_insert_with(|| {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+            load_documents(&text)
+        });
+    }
+
+    // Schema generation + compilation (lazy, per kind) + validation of every document, cold.
+    let set = SchemaSet::bundled();
+    let started = Instant::now();
+    let mut documents = 0usize;
+    for docs in files.values() {
+        for object in docs.iter().flatten() {
+            std::hint::black_box(set.validate(object));
+            documents += 1;
+        }
+    }
+    let cold = started.elapsed();
+    let started = Instant::now();
+    for docs in files.values() {
+        for object in docs.iter().flatten() {
+            std::hint::black_box(set.validate(object));
+        }
+    }
+    let warm = started.elapsed();
+    eprintln!(
+        "schema validation of {documents} documents: {:.1} ms cold ({} schemas compiled), \
+         {:.1} ms warm ({} build)",
+        cold.as_secs_f64() * 1e3,
+        set.compiled_count(),
+        warm.as_secs_f64() * 1e3,
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
+
+    let (mut judged, mut agreed, mut numbering_mismatches) = (0usize, 0usize, 0usize);
+    let mut disagreements = Vec::new();
+    let mut by_verdict: HashMap<(String, &'static str), usize> = HashMap::new();
+    for row in &expected {
+        let file = row["file"].as_str().unwrap_or_default();
+        let index = row["doc"].as_u64().unwrap_or_default() as usize;
+        let kc = row["kc_strict"].as_str().unwrap_or_default();
+        let docs = files.get(file).map(Vec::as_slice).unwrap_or_default();
+        let (ours, errors) = match docs.get(index) {
+            Some(Ok(object)) => {
+                if object.get("kind") != row.get("kind")
+                    || object.get("apiVersion") != row.get("apiVersion")
+                {
+                    numbering_mismatches += 1;
+                    eprintln!("numbering mismatch: {file}#{index}");
+                }
+                set.validate(object)
+            }
+            Some(Err(e)) => (
+                SchemaVerdict::Error,
+                vec![SchemaError {
+                    path: String::new(),
+                    message: e.clone(),
+                }],
+            ),
+            None => {
+                numbering_mismatches += 1;
+                eprintln!("missing document: {file}#{index}");
+                (SchemaVerdict::Error, vec![])
+            }
+        };
+        *by_verdict
+            .entry((kc.to_owned(), verdict_name(ours)))
+            .or_default() += 1;
+        if kc != "valid" && kc != "invalid" {
+            continue;
+        }
+        judged += 1;
+        if verdict_name(ours) == kc {
+            agreed += 1;
+            if std::env::var_os("SHIPMATE_CORPUS_SHOW_INVALID").is_some() && kc == "invalid" {
+                eprintln!("invalid {file}#{index}: {errors:?}");
+            }
+        } else {
+            let key = format!("{file}#{index}");
+            let explanation = KNOWN_DISAGREEMENTS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or("UNEXPLAINED", |(_, why)| why);
+            disagreements.push(format!(
+                "{key} ({} {}): kubeconform {kc}, shipmate {}: {errors:?}\n    → {explanation}",
+                row["apiVersion"].as_str().unwrap_or("?"),
+                row["kind"].as_str().unwrap_or("?"),
+                verdict_name(ours)
+            ));
+        }
+    }
+    let mut table: Vec<_> = by_verdict.into_iter().collect();
+    table.sort();
+    eprintln!("(kc_strict, shipmate) counts over all documents: {table:?}");
+    let rate = agreed as f64 / judged.max(1) as f64;
+    eprintln!(
+        "agreement with kubeconform -strict: {agreed}/{judged} = {:.2}% ({} disagreements)",
+        rate * 100.0,
+        disagreements.len()
+    );
+    for d in &disagreements {
+        eprintln!("  {d}");
+    }
+    assert_eq!(numbering_mismatches, 0, "document numbering differs");
+    assert!(judged > 1000, "too few judged documents: {judged}");
+    assert!(rate >= 0.99, "agreement {:.2}% < 99%", rate * 100.0);
+    let unexplained = disagreements
+        .iter()
+        .filter(|d| d.contains("UNEXPLAINED"))
+        .count();
+    assert_eq!(unexplained, 0, "unexplained disagreements");
+}

@@ -1,0 +1,150 @@
+//! The constitution over the whole shared corpus: no panics, plausible findings, and (ignored by
+//! default) a timing run:
+//! `cargo test --release -p shipmate-manifests --test gates_corpus -- --ignored --nocapture`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::Value;
+use shipmate_manifests::gates::{Constitution, Severity};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every document of the corpus (files that do not parse with serde-saphyr are skipped), with
+/// `kind: List` expanded.
+fn corpus() -> Vec<(String, Value)> {
+    let mut files = Vec::new();
+    yaml_files(&corpus_dir(), &mut files);
+    let mut docs = Vec::new();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        let Ok(values) = serde_saphyr::from_multiple::<Value>(&text) else {
+            continue;
+        };
+        for v in values {
+            if v.get("kind").and_then(Value::as_str) == Some("List") {
+                for item in v
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    docs.push((f.display().to_string(), item.clone()));
+                }
+            } else if v.is_object() {
+                docs.push((f.display().to_string(), v));
+            }
+        }
+    }
+    docs
+}
+
+fn counts(c: &Constitution, docs: &[(String, Value)]) -> BTreeMap<String, usize> {
+    let objects: Vec<&Value> = docs.iter().map(|(_, v)| v).collect();
+    let mut counts = BTreeMap::new();
+    for findings in c.check(&objects) {
+        for f in findings {
+            *counts.entry(f.gate).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+#[test]
+fn whole_corpus_is_checked_without_panics() {
+    let docs = corpus();
+    if docs.is_empty() {
+        eprintln!("corpus not found at {}; skipping", corpus_dir().display());
+        return;
+    }
+    assert!(docs.len() > 1000, "only {} documents read", docs.len());
+    let c = Constitution::builtin();
+    let counts = counts(&c, &docs);
+    eprintln!("{counts:#?}");
+    // The corpus is full of example manifests: unpinned images and missing probes abound, and a
+    // few DaemonSets use the host's namespaces.
+    for gate in [
+        "image-pinned",
+        "resources-set",
+        "probes-set",
+        "no-host-path",
+    ] {
+        assert!(
+            counts.get(gate).copied().unwrap_or(0) > 0,
+            "{gate} never fired"
+        );
+    }
+}
+
+#[test]
+fn corpus_findings_are_well_formed() {
+    let docs = corpus();
+    let objects: Vec<&Value> = docs.iter().map(|(_, v)| v).collect();
+    let c = Constitution::builtin();
+    for (findings, (file, _)) in c.check(&objects).iter().zip(&docs) {
+        for f in findings {
+            assert!(!f.message.is_empty() && !f.fix.is_empty(), "{file}: {f:?}");
+            assert!(f.object.contains('/'), "{file}: {f:?}");
+            if std::env::var_os("SHOW_BLOCKS").is_some() && f.severity == Severity::Block {
+                eprintln!("{file}: {} {}: {}", f.gate, f.object, f.message);
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore = "timing run; use --release"]
+fn bench_whole_corpus() {
+    let docs = corpus();
+    let objects: Vec<&Value> = docs.iter().map(|(_, v)| v).collect();
+    let c = Constitution::builtin();
+    let _ = c.check(&objects);
+    let runs = 50;
+    let start = Instant::now();
+    let mut total = 0;
+    for _ in 0..runs {
+        total += c.check(&objects).iter().map(Vec::len).sum::<usize>();
+    }
+    let per_run = start.elapsed() / runs;
+    println!(
+        "gates over {} documents: {:?} per run ({:.0} documents/s), {} findings per run",
+        objects.len(),
+        per_run,
+        objects.len() as f64 / per_run.as_secs_f64(),
+        total / runs as usize
+    );
+}
+
+#[test]
+fn show_gate_findings_when_asked() {
+    let Some(gate) = std::env::var_os("SHOW_GATE") else {
+        return;
+    };
+    let docs = corpus();
+    let objects: Vec<&Value> = docs.iter().map(|(_, v)| v).collect();
+    for (findings, (file, _)) in Constitution::builtin().check(&objects).iter().zip(&docs) {
+        for f in findings.iter().filter(|f| *f.gate == *gate) {
+            eprintln!("{file}: {}: {} | {}", f.object, f.message, f.fix);
+        }
+    }
+}
