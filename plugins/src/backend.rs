@@ -2,6 +2,7 @@
 //! ([`Backend`]).
 
 use async_trait::async_trait;
+use shipmate_manifests::gates::ResourceDefaults;
 
 use crate::error::BackendError;
 use crate::proposal::Proposal;
@@ -34,11 +35,12 @@ impl Progress for NoProgress {
     fn update(&mut self, _message: &str) {}
 }
 
-/// What a backend may consult while proposing: the default namespace, the session history and a
-/// progress sink. Read-only cluster tools join this with the cluster-access work; until then a
+/// What a backend may consult while proposing: the default namespace, the constitution's
+/// resource defaults, the session history and a progress sink. Read-only cluster tools join this with the cluster-access work; until then a
 /// backend works from the request alone.
 pub struct Context<'a> {
     namespace: Option<String>,
+    defaults: ResourceDefaults,
     history: &'a [Proposal],
     progress: &'a mut dyn Progress,
 }
@@ -48,6 +50,7 @@ impl<'a> Context<'a> {
     pub fn new(progress: &'a mut dyn Progress) -> Self {
         Self {
             namespace: None,
+            defaults: ResourceDefaults::default(),
             history: &[],
             progress,
         }
@@ -58,6 +61,18 @@ impl<'a> Context<'a> {
     pub fn with_namespace(mut self, namespace: Option<String>) -> Self {
         self.namespace = namespace.filter(|n| !n.is_empty());
         self
+    }
+
+    /// Sets the resource requests/limits generated containers get (the constitution's).
+    #[must_use]
+    pub fn with_resource_defaults(mut self, defaults: ResourceDefaults) -> Self {
+        self.defaults = defaults;
+        self
+    }
+
+    /// Resource requests/limits for generated containers.
+    pub fn resource_defaults(&self) -> &ResourceDefaults {
+        &self.defaults
     }
 
     /// Sets the earlier proposals of this session, oldest first.

@@ -1,30 +1,9 @@
-//! CPU and memory requests/limits.
+//! CPU and memory requests/limits; what a request leaves open comes from the constitution's
+//! resource defaults.
 
 use serde_json::{Map, Value, json};
 
-/// Requests and limits used when a request names none (mirrors the constitution's defaults).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResourceDefaults {
-    /// Default CPU request.
-    pub cpu_request: String,
-    /// Default memory request.
-    pub memory_request: String,
-    /// Default CPU limit.
-    pub cpu_limit: String,
-    /// Default memory limit.
-    pub memory_limit: String,
-}
-
-impl Default for ResourceDefaults {
-    fn default() -> Self {
-        Self {
-            cpu_request: "100m".into(),
-            memory_request: "128Mi".into(),
-            cpu_limit: "500m".into(),
-            memory_limit: "512Mi".into(),
-        }
-    }
-}
+pub use crate::gates::ResourceDefaults;
 
 /// Requests and limits asked for explicitly; missing ones come from [`ResourceDefaults`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,14 +25,14 @@ impl Resources {
         let (cpu_req, cpu_lim) = pair(
             &self.cpu_request,
             &self.cpu_limit,
-            &defaults.cpu_request,
-            &defaults.cpu_limit,
+            &defaults.requests.cpu,
+            &defaults.limits.cpu,
         );
         let (mem_req, mem_lim) = pair(
             &self.memory_request,
             &self.memory_limit,
-            &defaults.memory_request,
-            &defaults.memory_limit,
+            &defaults.requests.memory,
+            &defaults.limits.memory,
         );
         let mut requests = Map::new();
         requests.insert("cpu".into(), json!(cpu_req));

@@ -17,6 +17,7 @@ mod troubleshoot;
 mod vocab;
 
 use async_trait::async_trait;
+use shipmate_manifests::gates::ResourceDefaults;
 
 use crate::backend::{Backend, Context, Request};
 use crate::error::BackendError;
@@ -47,8 +48,13 @@ impl RulesBackend {
     }
 
     /// Proposes synchronously (the backend never waits on anything).
-    pub fn propose_sync(&self, text: &str, default_namespace: Option<&str>) -> Proposal {
-        propose(text, default_namespace)
+    pub fn propose_sync(
+        &self,
+        text: &str,
+        default_namespace: Option<&str>,
+        defaults: &ResourceDefaults,
+    ) -> Proposal {
+        propose(text, default_namespace, defaults)
     }
 }
 
@@ -59,7 +65,7 @@ impl Backend for RulesBackend {
     }
 
     async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
-        Ok(propose(&req.text, cx.namespace()))
+        Ok(propose(&req.text, cx.namespace(), cx.resource_defaults()))
     }
 }
 
@@ -67,7 +73,11 @@ impl Backend for RulesBackend {
 pub const NAME: &str = "rules";
 
 /// Turns a request into a proposal.
-pub fn propose(text: &str, default_namespace: Option<&str>) -> Proposal {
+pub fn propose(
+    text: &str,
+    default_namespace: Option<&str>,
+    defaults: &ResourceDefaults,
+) -> Proposal {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return not_understood(text, "The request is empty.");
@@ -95,7 +105,7 @@ pub fn propose(text: &str, default_namespace: Option<&str>) -> Proposal {
     if trimmed.chars().any(|c| c.is_control()) {
         return not_understood(text, "The request contains control characters.");
     }
-    let mut req = Req::new(text, trimmed, default_namespace);
+    let mut req = Req::new(text, trimmed, default_namespace, defaults);
     let mut proposal = match req.intent {
         intent::Intent::Create => create::handle(&mut req),
         intent::Intent::Bind => create::rbac::bind(&mut req),

@@ -1,6 +1,8 @@
 //! A request being handled: its words, intent, slots and effective namespace, plus the small
 //! helpers every handler uses to build answers.
 
+use shipmate_manifests::gates::ResourceDefaults;
+
 use super::intent::{Intent, classify};
 use super::slots::{self, Ns, Slots, name_after, name_before};
 use super::text::Words;
@@ -23,11 +25,18 @@ pub struct Req {
     pub ns: Option<String>,
     /// Whether the request spans all namespaces.
     pub all_ns: bool,
+    /// Resource requests/limits for generated containers.
+    pub defaults: ResourceDefaults,
 }
 
 impl Req {
     /// Parses `trimmed` (the original `text` is kept for the proposal).
-    pub fn new(text: &str, trimmed: &str, default_namespace: Option<&str>) -> Req {
+    pub fn new(
+        text: &str,
+        trimmed: &str,
+        default_namespace: Option<&str>,
+        defaults: &ResourceDefaults,
+    ) -> Req {
         let mut w = Words::new(trimmed);
         let intent = classify(&w);
         let s = slots::extract(&mut w);
@@ -43,6 +52,7 @@ impl Req {
             s,
             ns,
             all_ns,
+            defaults: defaults.clone(),
         }
     }
 

@@ -89,6 +89,7 @@ pub fn create(req: &mut Req, res: Res, idx: Option<usize>) -> Proposal {
     let mut w = Workload::new(kind, &name, &image);
     w.namespace = ns(req);
     w.replicas = req.s.replicas;
+    w.defaults = req.defaults.clone();
     w.schedule = schedule;
     w.container.ports = req.s.ports.iter().map(|p| p.target).collect();
     w.container.ports.dedup();
