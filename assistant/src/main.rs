@@ -4,6 +4,10 @@
 mod cli;
 mod commands;
 mod exit;
+mod output;
+mod policy;
+mod render;
+mod style;
 
 use clap::Parser;
 

@@ -1,1 +1,63 @@
-//! End-to-end tests of the built `shipmate` binary live in `tests/`; this library holds nothing.
+//! Helpers for the end-to-end tests of the built `shipmate` binary: locating the binary, the
+//! fixtures and the optional shared data, so the tests themselves stay short.
+//!
+//! The tests run the real binary as a separate process (as a user would), which is why they
+//! live in their own crate; `cargo test --workspace` builds the binary before running them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Path of the `shipmate` binary under test: `$SHIPMATE_BIN`, else the one next to this test
+/// executable's profile directory (`target/<profile>/shipmate`).
+pub fn binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("SHIPMATE_BIN") {
+        return PathBuf::from(bin);
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/<profile>/deps/e2e-HASH → target/<profile>/shipmate
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test executable lives in target/<profile>/deps");
+    let bin = profile_dir.join(format!("shipmate{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.is_file(),
+        "{} not found: build it first (`cargo build -p shipmate`) or set SHIPMATE_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// A `Command` for the binary, with colour off and an isolated config dir so that the user's
+/// own constitution never leaks into tests.
+pub fn shipmate() -> Command {
+    let mut cmd = Command::new(binary());
+    cmd.env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", "/nonexistent/shipmate-e2e-config")
+        .env_remove("SHIPMATE_BACKEND");
+    cmd
+}
+
+/// Path of a file under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// The shared data directory (`$SHIPMATE_SHARED`, else `../shared` beside the workspace), if
+/// present. Tests that need it skip with a message when it is absent: a user's clone has none.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("SHIPMATE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipping: shared data not found at {} (set SHIPMATE_SHARED to run this test)",
+            dir.display()
+        );
+        None
+    }
+}

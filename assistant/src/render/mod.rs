@@ -1,0 +1,3 @@
+//! Human-readable rendering of reports and proposals.
+
+pub mod report;

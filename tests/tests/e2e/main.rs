@@ -1,0 +1,5 @@
+//! End-to-end tests of the built `shipmate` binary, compiled into one test executable.
+
+mod constitution;
+mod validate;
+mod validate_hostile;
