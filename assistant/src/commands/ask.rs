@@ -1,8 +1,88 @@
-//! `shipmate ask`.
+//! `shipmate ask`: the scripted, non-interactive mode. One request in (arguments or stdin), one
+//! validated proposal out (text, YAML or the JSON contract), and an exit code scripts can act on.
 
+use std::io::{IsTerminal, Read};
+
+use anyhow::Context as _;
+use shipmate_manifests::parse::Limits;
+use shipmate_plugins::{BackendError, Context, NoProgress, Registry, Request};
+
+use crate::cli::{AskArgs, Output};
+use crate::commands::validate;
 use crate::exit::ExitCode;
+use crate::style::Style;
+use crate::{output, pipeline, render};
+
+/// Largest request read from stdin.
+const MAX_STDIN: u64 = 1024 * 1024;
 
 /// Runs `shipmate ask`.
-pub fn run(_args: &crate::cli::AskArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`shipmate ask` is not built yet")
+pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
+    let Some(text) = request_text(args)? else {
+        eprintln!(
+            "shipmate: error: no request given; pass it as arguments \
+             (shipmate ask \"scale deployment web to 3\") or pipe it on stdin"
+        );
+        return Ok(ExitCode::Usage);
+    };
+    let backend = match Registry::builtin().create(&args.backend) {
+        Ok(b) => b,
+        Err(err @ BackendError::UnknownBackend { .. }) => {
+            eprintln!("shipmate: error: {err}; choose one with --backend");
+            return Ok(ExitCode::Usage);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let gates = validate::constitution(&args.gates)?;
+    let schemas = validate::schemas(&args.gates.crds, &Limits::default())?;
+
+    let mut progress = NoProgress;
+    let defaults = gates.as_ref().map(|c| c.defaults().clone()).unwrap_or_default();
+    let mut cx = Context::new(&mut progress)
+        .with_namespace(args.namespace.clone())
+        .with_resource_defaults(defaults);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .context("cannot start the async runtime")?;
+    let request = Request::new(text);
+    let mut proposal = runtime
+        .block_on(backend.propose(&request, &mut cx))
+        .with_context(|| format!("backend `{}` could not answer", backend.name()))?;
+    pipeline::validate(&mut proposal, &schemas, gates.as_ref());
+
+    match args.output {
+        Output::Text => {
+            output::print(&render::proposal::render(&proposal, Style::for_stdout()))?;
+        }
+        format => output::print_structured(format, &proposal)?,
+    }
+    if !args.no_apply {
+        eprintln!("note: applying arrives in a later version; `ask` proposes and validates only");
+    }
+    Ok(pipeline::exit_code(proposal.status))
+}
+
+/// The request from the arguments, or from stdin when there are none (or just `-`).
+/// `None` when there is nothing to read.
+fn request_text(args: &AskArgs) -> anyhow::Result<Option<String>> {
+    let from_stdin = args.request.is_empty() || args.request == ["-"];
+    if !from_stdin {
+        return Ok(Some(args.request.join(" ")));
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    stdin
+        .lock()
+        .take(MAX_STDIN + 1)
+        .read_to_end(&mut bytes)
+        .context("cannot read the request from stdin")?;
+    if bytes.len() as u64 > MAX_STDIN {
+        anyhow::bail!("the request on stdin is larger than {MAX_STDIN} bytes; send one request");
+    }
+    let text = String::from_utf8_lossy(&bytes).trim().to_owned();
+    Ok((!text.is_empty()).then_some(text))
 }

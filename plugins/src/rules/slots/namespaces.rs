@@ -9,6 +9,7 @@ use crate::rules::vocab::{STOPWORDS, is_label, resource};
 const NOT_AFTER_IN: &[&str] = &[
     "json", "yaml", "wide", "detail", "details", "order", "parallel", "production", "case",
     "place", "total", "front", "use", "there", "here", "minutes", "seconds", "hours",
+    "allnamespaces",
 ];
 
 /// Extracts the namespace; marks the words.
