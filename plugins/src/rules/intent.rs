@@ -137,6 +137,14 @@ pub fn is_verb_word(low: &str) -> bool {
         )
 }
 
+/// Whether a word describes a state (`pending`, `crashloopbackoff`) rather than naming a thing.
+pub fn is_state_word(low: &str) -> bool {
+    TROUBLE_WEAK.contains(&low)
+        || low.starts_with("crash")
+        || low.starts_with("fail")
+        || matches!(low, "running" | "ready" | "healthy" | "error" | "errors" | "progress")
+}
+
 /// Classifies a request.
 pub fn classify(w: &Words) -> Intent {
     let strong_trouble = w.has(TROUBLE_STRONG) || (w.has(&["what"]) && w.has(&["wrong"]));
@@ -145,19 +153,30 @@ pub fn classify(w: &Words) -> Intent {
     if strong_trouble {
         return Intent::Troubleshoot;
     }
+    // `show the rollout status of web`: the rollout word decides wherever it stands.
+    if w.has(&["rollout", "rollouts"]) || (w.has(&["roll"]) && w.has(&["out"])) {
+        if w.has(&["status", "progress"]) {
+            return Intent::Act(Verb::Status);
+        }
+        if w.has(&["history", "revisions"]) {
+            return Intent::Act(Verb::History);
+        }
+    }
     for i in w.indices() {
         let low = w.low(i);
         let next = w.low(i + 1);
         if low == "rollout" || (low == "roll" && next == "out") {
             let sub = if low == "roll" { w.low(i + 2) } else { next };
-            return Intent::Act(match sub {
+            let verb = match sub {
                 "status" => Verb::Status,
                 "history" => Verb::History,
                 "undo" | "back" => Verb::Undo,
                 "pause" => Verb::Pause,
                 "resume" => Verb::Resume,
-                _ => Verb::Restart,
-            });
+                "restart" => Verb::Restart,
+                _ => continue,
+            };
+            return Intent::Act(verb);
         }
         if matches!(low, "set" | "update" | "change" | "upgrade" | "bump" | "switch" | "patch") {
             let window = (i + 1..i + 5).map(|k| w.low(k)).collect::<Vec<_>>();

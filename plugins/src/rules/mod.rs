@@ -78,7 +78,9 @@ pub fn propose(
     default_namespace: Option<&str>,
     defaults: &ResourceDefaults,
 ) -> Proposal {
-    let trimmed = text.trim();
+    // Arrows (`443 -> 8443`) are words, not redirections.
+    let normalised = text.replace("->", " to ").replace("=>", " to ").replace('→', " to ");
+    let trimmed = normalised.trim();
     if trimmed.is_empty() {
         return not_understood(text, "The request is empty.");
     }

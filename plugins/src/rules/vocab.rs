@@ -244,6 +244,10 @@ pub const STOPWORDS: &[&str] = &[
     "request", "requests", "instance", "instances", "copies", "copy", "there", "here", "why",
     "does", "do", "did", "keep", "keeps", "not", "no", "current", "currently", "via", "type",
     "mode", "cluster", "everything", "something", "thing", "things", "stuff", "default",
+    "status", "history", "rollout", "last", "logs", "log", "events", "usage", "revision",
+    "previous", "shell", "command", "pending", "running", "crashing", "failing", "ready",
+    "notready", "broken", "stuck", "crashloopbackoff", "oomkilled", "unavailable", "available",
+    "healthy", "unhealthy", "restarting", "error", "errors", "state", "details", "latest",
 ];
 
 /// Words that stand for a name the request does not give.

@@ -23,7 +23,6 @@ fn selector(req: &Req) -> Option<String> {
 fn phase(req: &Req) -> Option<&'static str> {
     [
         ("pending", "Pending"),
-        ("running", "Running"),
         ("failed", "Failed"),
         ("succeeded", "Succeeded"),
         ("completed", "Succeeded"),

@@ -75,7 +75,11 @@ pub fn delete(req: &mut Req) -> Proposal {
     } else if everything || res == Res::All {
         args.push(res.plural());
         args.push("--all".into());
-        format!("every {}", res.kubectl())
+        if res == Res::All {
+            "everything".to_owned()
+        } else {
+            format!("every {}", res.kubectl())
+        }
     } else {
         return req.needs(
             format!("The request does not say which {} to delete.", res.kind()),

@@ -61,6 +61,7 @@ pub fn extract(w: &mut Words) -> Option<Ns> {
                 && is_label(cand)
                 && !STOPWORDS.contains(&cand)
                 && !NOT_AFTER_IN.contains(&cand)
+                && !crate::rules::intent::is_state_word(cand)
                 && resource(cand).is_none()
                 && cand.parse::<f64>().is_err()
                 && !w.used(j)
