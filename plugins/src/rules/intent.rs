@@ -97,7 +97,7 @@ const TROUBLE_WEAK: &[&str] = &[
 fn verb_of(low: &str) -> Option<Verb> {
     Some(match low {
         "scale" | "resize" | "reduce" | "increase" | "decrease" | "shrink" | "grow"
-        | "downscale" | "upscale" => Verb::Scale,
+        | "downscale" | "upscale" | "bring" => Verb::Scale,
         "restart" | "bounce" | "recycle" | "reboot" | "redeploy" => Verb::Restart,
         "rollback" | "undo" | "revert" => Verb::Undo,
         "pause" => Verb::Pause,
@@ -165,6 +165,9 @@ pub fn classify(w: &Words) -> Intent {
     for i in w.indices() {
         let low = w.low(i);
         let next = w.low(i + 1);
+        if names_object(w, i) {
+            continue;
+        }
         if low == "rollout" || (low == "roll" && next == "out") {
             let sub = if low == "roll" { w.low(i + 2) } else { next };
             let verb = match sub {
@@ -248,6 +251,15 @@ pub fn classify(w: &Words) -> Intent {
     Intent::Unknown
 }
 
+/// Whether the word at `i` names the object just introduced (`cronjob purge with …`,
+/// `a job called …`): it follows a resource noun that opens the request.
+fn names_object(w: &Words, i: usize) -> bool {
+    if i == 0 || resource(w.low(i - 1)).is_none() {
+        return false;
+    }
+    i == 1 || (i == 2 && matches!(w.low(0), "a" | "an" | "the" | "new"))
+}
+
 /// `show … logs` is logs, `show … usage` is top, `show … events` is events.
 fn refine(w: &Words, verb: Verb) -> Verb {
     if !matches!(verb, Verb::Get | Verb::Describe) {
@@ -255,7 +267,9 @@ fn refine(w: &Words, verb: Verb) -> Verb {
     }
     if w.has(&["logs", "log", "output"]) {
         Verb::Logs
-    } else if w.has(&["usage", "consumption", "utilization", "utilisation", "top"]) {
+    } else if w.has(&["usage", "consumption", "utilization", "utilisation", "top"])
+        || (w.has(&["how"]) && w.has(&["cpu", "memory", "ram"]))
+    {
         Verb::Top
     } else if w.has(&["events", "event"]) && verb == Verb::Get {
         Verb::Events
@@ -316,5 +330,6 @@ mod tests {
         assert_eq!(intent("deny all egress"), Intent::Traffic);
         assert_eq!(intent("tell me a joke"), Intent::Unknown);
         assert_eq!(intent("what pods are there"), Intent::Act(Verb::Get));
+        assert_eq!(intent("cronjob purge with alpine:3 every hour"), Intent::Create);
     }
 }

@@ -248,6 +248,7 @@ pub const STOPWORDS: &[&str] = &[
     "previous", "shell", "command", "pending", "running", "crashing", "failing", "ready",
     "notready", "broken", "stuck", "crashloopbackoff", "oomkilled", "unavailable", "available",
     "healthy", "unhealthy", "restarting", "error", "errors", "state", "details", "latest",
+    "how", "much", "many", "where", "when", "who", "whose",
 ];
 
 /// Words that stand for a name the request does not give.

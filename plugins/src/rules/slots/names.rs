@@ -39,6 +39,12 @@ pub fn explicit(w: &mut Words) -> Option<String> {
 /// The word at `i` if it can be a name: unconsumed, not a small word, not a number, not a
 /// resource noun, and valid as a Kubernetes name once lower-cased.
 pub fn plausible_name(w: &Words, i: usize) -> Option<String> {
+    candidate(w, i, false)
+}
+
+/// Like [`plausible_name`]; with `verbs_ok`, verb words count too (`cronjob purge`: right after
+/// a noun a word is a name even when it could be a verb).
+fn candidate(w: &Words, i: usize, verbs_ok: bool) -> Option<String> {
     let tok = w.tok(i)?;
     let low = tok.low.as_str();
     if w.used(i)
@@ -48,7 +54,7 @@ pub fn plausible_name(w: &Words, i: usize) -> Option<String> {
         || low.parse::<f64>().is_ok()
         || low.starts_with('-')
         || !is_name(low)
-        || crate::rules::intent::is_verb_word(low)
+        || (!verbs_ok && crate::rules::intent::is_verb_word(low))
     {
         return None;
     }
@@ -57,7 +63,7 @@ pub fn plausible_name(w: &Words, i: usize) -> Option<String> {
 
 /// The name right after the resource noun at `noun` (`deployment web`), skipping "named".
 pub fn name_after(w: &Words, noun: usize) -> Option<String> {
-    plausible_name(w, noun + 1)
+    candidate(w, noun + 1, true)
 }
 
 /// The name right before the resource noun at `noun` (`the web deployment`), when the word

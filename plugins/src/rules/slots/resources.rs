@@ -56,7 +56,7 @@ pub fn extract(w: &mut Words) -> Resources {
         } else if let Some(v) = low.strip_prefix("memory=").or(low.strip_prefix("mem=")) {
             (Which::Memory, memory_quantity(v), i..i + 1)
         } else {
-            let lo = i.saturating_sub(2);
+            let lo = i.saturating_sub(3);
             let near = |words: &[&str]| (lo..i + 3).any(|k| k != i && words.contains(&w.low(k)));
             let mem_word = near(&["memory", "mem", "ram"]);
             let cpu_word = near(&["cpu", "cpus", "core", "cores", "vcpu", "vcpus", "millicores"]);
