@@ -1,11 +1,12 @@
 //! `shipmate ask`: the scripted, non-interactive mode. One request in (arguments or stdin), one
 //! validated proposal out (text, YAML or the JSON contract), and an exit code scripts can act on.
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
 
 use anyhow::Context as _;
 use shipmate_manifests::parse::Limits;
-use shipmate_plugins::{BackendError, Context, NoProgress, Registry, Request};
+use shipmate_plugins::{BackendError, Context, NoProgress, Registry, Request, Status};
 
 use crate::cli::{AskArgs, Output};
 use crate::commands::validate;
@@ -51,9 +52,17 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("backend `{}` could not answer", backend.name()))?;
     pipeline::validate(&mut proposal, &schemas, gates.as_ref());
 
+    let written = match (&args.out_dir, proposal.status) {
+        (Some(dir), Status::Proposed) if !proposal.manifests.is_empty() => {
+            write_manifests(dir, &proposal.manifests)?;
+            Some(dir.as_path())
+        }
+        _ => None,
+    };
     match args.output {
         Output::Text => {
-            output::print(&render::proposal::render(&proposal, Style::for_stdout()))?;
+            let text = render::proposal::render(&proposal, written, Style::for_stdout());
+            output::print(&text)?;
         }
         format => output::print_structured(format, &proposal)?,
     }
@@ -61,6 +70,42 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         eprintln!("note: applying arrives in a later version; `ask` proposes and validates only");
     }
     Ok(pipeline::exit_code(proposal.status))
+}
+
+/// Writes each manifest to `dir/NN-kind-name.yaml` (Secrets readable by the owner only).
+fn write_manifests(dir: &Path, manifests: &[serde_json::Value]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
+    for (i, m) in manifests.iter().enumerate() {
+        let part = |field: &str| {
+            let raw = match field {
+                "kind" => m.get("kind"),
+                _ => m.get("metadata").and_then(|md| md.get("name")),
+            };
+            raw.and_then(serde_json::Value::as_str)
+                .unwrap_or("object")
+                .to_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
+                .collect::<String>()
+        };
+        let path = dir.join(format!("{:02}-{}-{}.yaml", i + 1, part("kind"), part("name")));
+        let yaml = serde_saphyr::to_string(m)
+            .with_context(|| format!("cannot write {} as YAML", path.display()))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if m.get("kind").and_then(serde_json::Value::as_str) == Some("Secret") {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options
+            .open(&path)
+            .with_context(|| format!("cannot write {}; choose another --out-dir", path.display()))?;
+        file.write_all(yaml.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// The request from the arguments, or from stdin when there are none (or just `-`).

@@ -13,8 +13,9 @@ use crate::style::{Style, Tone};
 /// What replaces a Secret value in human output.
 pub const MASK: &str = "********";
 
-/// Renders a proposal for a terminal.
-pub fn render(p: &Proposal, style: Style) -> String {
+/// Renders a proposal for a terminal; `written` is where its manifests were written
+/// (`--out-dir`), if anywhere.
+pub fn render(p: &Proposal, written: Option<&std::path::Path>, style: Style) -> String {
     let mut out = String::new();
     let (tone, label) = match p.status {
         Status::Proposed => (Tone::Good, "proposed"),
@@ -66,12 +67,12 @@ pub fn render(p: &Proposal, style: Style) -> String {
         }
     }
     out.push('\n');
-    out.push_str(&manual_steps(p, style));
+    out.push_str(&manual_steps(p, written, style));
     out
 }
 
 /// The manual fallback: nothing was applied; here is what to run.
-fn manual_steps(p: &Proposal, style: Style) -> String {
+fn manual_steps(p: &Proposal, written: Option<&std::path::Path>, style: Style) -> String {
     let mut out = String::new();
     match p.status {
         Status::Blocked => {
@@ -95,22 +96,26 @@ fn manual_steps(p: &Proposal, style: Style) -> String {
     );
     let mut step = 1;
     if !p.manifests.is_empty() {
-        let secret = p.manifests.iter().any(is_secret);
-        let source = if secret {
-            // Masked values above: point at the unmasked machine output.
-            format!(
-                "shipmate ask --output json {} | jq '.manifests[]' > manifests.json",
-                shell_quote(&p.request)
-            )
-        } else {
-            "save the YAML above as manifests.yaml".to_owned()
+        let target = match written {
+            Some(dir) => shell_quote(&dir.display().to_string()),
+            None => {
+                let masked = if p.manifests.iter().any(is_secret) {
+                    " (Secret values are masked above; the files hold them)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "  {step}. ask again with `--out-dir shipmate-out` to write the manifests \
+                     as files{masked}"
+                );
+                step += 1;
+                "shipmate-out".to_owned()
+            }
         };
-        let file = if secret { "manifests.json" } else { "manifests.yaml" };
-        let _ = writeln!(out, "  {step}. {source}");
+        let _ = writeln!(out, "  {step}. kubectl apply --dry-run=server -f {target}");
         step += 1;
-        let _ = writeln!(out, "  {step}. kubectl apply --dry-run=server -f {file}");
-        step += 1;
-        let _ = writeln!(out, "  {step}. kubectl apply -f {file}");
+        let _ = writeln!(out, "  {step}. kubectl apply -f {target}");
         step += 1;
     }
     for a in &p.actions {
@@ -181,7 +186,7 @@ mod tests {
                        "stringData": {"password": "hunter2"}});
         let mut p = Proposal::new("rules", "create secret s", Status::Proposed, "Create");
         p.manifests.push(s);
-        let text = render(&p, Style::for_stdout());
+        let text = render(&p, None, Style::for_stdout());
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("password") && text.contains(MASK));
         assert!(text.contains("Nothing was applied"));
