@@ -129,7 +129,11 @@ fn defaults_for_object_builders() {
 #[test]
 fn parse_errors_name_the_gate_and_the_fix() {
     let cases: &[(&str, &[&str])] = &[
-        ("version: 1\ngatez: []\n", &["gatez"]),
+        ("version: 1\ngates: []\ngatez: []\n", &["gatez"]),
+        (
+            "version: 1\nallowed_registries: [ghcr.io/acme]\n",
+            &["gates"],
+        ),
         ("version: 2\ngates: []\n", &["version 2", "version: 1"]),
         ("version: 1\ngates: [\n", &["test.yaml"]),
         (
@@ -209,6 +213,12 @@ fn parse_errors_name_the_gate_and_the_fix() {
         (
             &gates_only("  - {title: t, severity: warn, check: no-privileged}\n"),
             &["gate #1", "id"],
+        ),
+        (
+            &gates_only(
+                "  - {id: m, title: t, severity: block, kinds: [Pod], check: no-mass-delete}\n",
+            ),
+            &["gate `m`", "kubectl actions", "kinds"],
         ),
     ];
     for (text, needles) in cases {

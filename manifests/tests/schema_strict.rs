@@ -381,3 +381,87 @@ fn a_broken_crd_is_an_error_naming_its_file() {
         .expect_err("invalid schema");
     assert!(e.to_string().contains("crds/bad-schema.yaml"), "{e}");
 }
+
+#[test]
+fn an_open_crd_still_checks_metadata() {
+    let mut set = SchemaSet::bundled();
+    let mut crd = widget_crd();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"] =
+        json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true});
+    assert_eq!(
+        set.add_crds(&[doc("crds/open.yaml", crd)])
+            .expect("valid CRD"),
+        1
+    );
+    let ok = json!({"apiVersion": "example.com/v1", "kind": "Widget",
+                    "metadata": {"name": "w"}, "anything": {"goes": [1, 2]}});
+    assert_eq!(set.validate(&ok), (SchemaVerdict::Valid, vec![]));
+    let bad = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": 1}});
+    assert_eq!(
+        set.validate(&bad),
+        (
+            SchemaVerdict::Invalid,
+            vec![err("metadata.name", "expected string, found integer 1")]
+        )
+    );
+}
+
+mod no_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One set for all cases (it is `Sync`), so the cases exercise the cache too.
+    static SET: std::sync::OnceLock<SchemaSet> = std::sync::OnceLock::new();
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            "[a-zA-Z.%/ -]{0,12}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(5, 64, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("spec".to_owned()),
+                        Just("template".to_owned()),
+                        Just("containers".to_owned()),
+                        Just("metadata".to_owned()),
+                        Just("ports".to_owned()),
+                        "[a-z]{1,8}"
+                    ],
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn arbitrary_objects_never_panic(body in any_json(), kind in 0usize..4) {
+            let set = SET.get_or_init(SchemaSet::bundled);
+            let (api_version, kind) = [
+                ("apps/v1", "Deployment"), ("v1", "Pod"), ("v1", "Service"), ("v1", "List"),
+            ][kind];
+            let mut object = json!({"apiVersion": api_version, "kind": kind});
+            if let (Value::Object(map), Value::Object(extra)) = (&mut object, body.clone()) {
+                map.extend(extra);
+                map.insert("apiVersion".into(), json!(api_version));
+                map.insert("kind".into(), json!(kind));
+            }
+            let (verdict, errors) = set.validate(&object);
+            prop_assert!(matches!(verdict, SchemaVerdict::Valid | SchemaVerdict::Invalid));
+            prop_assert_eq!(verdict == SchemaVerdict::Valid, errors.is_empty());
+            prop_assert!(errors.len() <= 21);
+            let _ = set.validate(&body);
+        }
+    }
+}

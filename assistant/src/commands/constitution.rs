@@ -20,7 +20,7 @@ pub fn run(args: &ConstitutionArgs) -> anyhow::Result<ExitCode> {
             ))?;
         }
         ConstitutionAction::Init { path, force } => {
-            let text = Constitution::builtin().to_yaml();
+            let text = Constitution::default_yaml();
             let mut options = std::fs::OpenOptions::new();
             options.write(true);
             if *force {

@@ -1,7 +1,8 @@
 //! Action gates: kubectl argv vectors that delete protected namespaces, delete everything at
 //! once, grant `cluster-admin`, or change anything in a protected namespace.
 
-use super::catalogue::{ActionCheck, Rule, Settings, Sink};
+use super::catalogue::{ActionCheck, Rule, Settings};
+use super::run::Sink;
 use super::{Constitution, Finding};
 
 /// Flags that take a value as the next argument (when not written `--flag=value`).
@@ -85,6 +86,8 @@ pub(crate) struct Command<'a> {
     /// `--all`, `-A`/`--all-namespaces`.
     pub all: bool,
     pub all_namespaces: bool,
+    /// `--prune` (of `apply`).
+    pub prune: bool,
     /// `--clusterrole` value.
     pub clusterrole: Option<&'a str>,
 }
@@ -126,6 +129,7 @@ pub(crate) fn parse(argv: &[String]) -> Command<'_> {
             "--all" => cmd.all = value.is_none_or(truthy),
             "-A" | "--all-namespaces" => cmd.all_namespaces = value.is_none_or(truthy),
             "--clusterrole" => cmd.clusterrole = value,
+            "--prune" => cmd.prune = value.is_none_or(truthy),
             _ => {}
         }
     }
@@ -182,7 +186,7 @@ pub(crate) fn check_action(c: &Constitution, argv: &[String]) -> Vec<Finding> {
         let Rule::Action(check) = &gate.rule else {
             continue;
         };
-        let mut sink = Sink::new(&gate.id, gate.severity, &object, &mut out);
+        let mut sink = Sink::action(gate, &object, &mut out);
         run(check, &cmd, &c.settings, &mut sink);
     }
     out
@@ -200,6 +204,14 @@ fn run(check: &ActionCheck, cmd: &Command<'_>, s: &Settings, sink: &mut Sink<'_>
                     );
                 }
             }
+        }
+        // `apply --prune --all` deletes every object of the pruned types not in the files.
+        ActionCheck::MassDelete if verb == "apply" && cmd.prune && cmd.all => {
+            sink.emit(
+                "`apply --prune --all` deletes every object not in the applied files".to_owned(),
+                "drop --all and prune by label: kubectl apply --prune -l <label>=<value> -f <files>"
+                    .to_owned(),
+            );
         }
         ActionCheck::MassDelete if verb == "delete" => {
             let mut why = Vec::new();

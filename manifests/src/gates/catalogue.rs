@@ -1,4 +1,5 @@
-//! The catalogue of built-in checks, compiled gates, and the loop that runs them over objects.
+//! The catalogue of built-in checks (names, parameters, the kinds they look at) and compiled
+//! gates.
 
 use std::sync::Arc;
 
@@ -8,9 +9,8 @@ use serde_json::{Map, Value};
 
 use super::cel::CelGate;
 use super::constitution::Spec;
-use super::pod_spec::{self, WORKLOAD_KINDS};
-use super::service_ports::WorkloadIndex;
-use super::{Constitution, Finding, Severity, quantity, waiver};
+use super::run::{Cx, Obj, Sink};
+use super::{Severity, quantity};
 
 /// Settings of the constitution that built-in checks read.
 #[derive(Debug, Clone)]
@@ -95,6 +95,9 @@ pub(crate) enum Check {
     },
     PlaintextSecretsConfigMap,
     PlaintextSecretsEnv,
+    ConfigExternalised {
+        max_literal_env: usize,
+    },
     SelectorMatchesTemplate,
     ServiceTargetPort,
 }
@@ -125,6 +128,7 @@ pub(crate) const CHECK_NAMES: &[&str] = &[
     "no-cluster-admin-binding",
     "no-plaintext-secrets-configmap",
     "no-plaintext-secrets-env",
+    "config-externalised",
     "selector-matches-template",
     "service-target-port",
     "no-protected-namespace-delete",
@@ -164,6 +168,17 @@ struct ProbesParams {
     liveness: bool,
     #[serde(default = "yes")]
     readiness: bool,
+}
+
+fn eight() -> usize {
+    8
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigParams {
+    #[serde(default = "eight")]
+    max_literal_env: usize,
 }
 
 fn cluster_admin() -> Vec<String> {
@@ -233,6 +248,10 @@ impl Rule {
                 none(Rule::Object(Check::PlaintextSecretsConfigMap))?
             }
             "no-plaintext-secrets-env" => none(Rule::Object(Check::PlaintextSecretsEnv))?,
+            "config-externalised" => {
+                let ConfigParams { max_literal_env } = params(name, p)?;
+                Rule::Object(Check::ConfigExternalised { max_literal_env })
+            }
             "selector-matches-template" => none(Rule::Object(Check::SelectorMatchesTemplate))?,
             "service-target-port" => none(Rule::Object(Check::ServiceTargetPort))?,
             "no-protected-namespace-delete" => {
@@ -261,171 +280,71 @@ impl Rule {
     }
 }
 
+/// Which kinds of objects a built-in check looks at.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum KindSet {
+    All,
+    Workloads,
+    LongRunning,
+    Only(&'static [&'static str]),
+}
+
+/// Kinds that run until stopped (probes make sense for them).
+pub(crate) const LONG_RUNNING: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "Pod",
+    "ReplicaSet",
+    "ReplicationController",
+];
+
 impl Check {
-    /// The kinds the check looks at (`None`: every kind).
-    fn natural_kinds(&self) -> Option<&'static [&'static str]> {
-        Some(match self {
-            Check::ProtectedNamespaces => return None,
-            Check::NoClusterAdminBinding { .. } => &["RoleBinding", "ClusterRoleBinding"],
-            Check::PlaintextSecretsConfigMap => &["ConfigMap"],
-            Check::ServiceTargetPort => &["Service"],
-            Check::ProbesSet { .. } => &[
-                "Deployment",
-                "StatefulSet",
-                "DaemonSet",
-                "Pod",
-                "ReplicaSet",
-                "ReplicationController",
-            ],
-            _ => WORKLOAD_KINDS,
-        })
+    pub(crate) fn kinds(&self) -> KindSet {
+        match self {
+            Check::ProtectedNamespaces => KindSet::All,
+            Check::NoClusterAdminBinding { .. } => {
+                KindSet::Only(&["RoleBinding", "ClusterRoleBinding"])
+            }
+            Check::PlaintextSecretsConfigMap => KindSet::Only(&["ConfigMap"]),
+            Check::ServiceTargetPort => KindSet::Only(&["Service"]),
+            Check::ProbesSet { .. } => KindSet::LongRunning,
+            _ => KindSet::Workloads,
+        }
     }
 
-    fn run(&self, cx: &Cx<'_>, object: &Value, sink: &mut Sink<'_>) {
+    pub(crate) fn run(&self, cx: &Cx<'_>, obj: &Obj<'_>, sink: &mut Sink<'_>) {
         use super::{
-            host, image, namespaces, probes, rbac, registries, resources, secrets, security,
-            selectors, service_ports,
+            config, host, image, namespaces, probes, rbac, registries, resources, secrets,
+            security, selectors, service_ports,
         };
         let s = cx.settings;
         match self {
-            Check::ImagePinned { require_digest } => image::check(object, *require_digest, sink),
-            Check::AllowedRegistries => registries::check(object, &s.registries, sink),
+            Check::ImagePinned { require_digest } => image::check(obj, *require_digest, sink),
+            Check::AllowedRegistries => registries::check(obj, &s.registries, sink),
             Check::ResourcesSet { requests, limits } => {
-                resources::check_set(object, requests, limits, s, sink)
+                resources::check_set(obj, requests, limits, s, sink)
             }
-            Check::ResourcesWithinBudget => resources::check_budget(object, s, sink),
+            Check::ResourcesWithinBudget => resources::check_budget(obj, s, sink),
             Check::ProbesSet {
                 liveness,
                 readiness,
-            } => probes::check(object, *liveness, *readiness, sink),
-            Check::RunAsNonRoot => security::run_as_non_root(object, sink),
-            Check::NoPrivilegeEscalation => security::no_privilege_escalation(object, sink),
-            Check::ReadOnlyRootFs => security::read_only_root_fs(object, sink),
-            Check::NoPrivileged => security::no_privileged(object, sink),
-            Check::NoHostNamespaces => host::no_host_namespaces(object, sink),
-            Check::NoHostPath => host::no_host_path(object, sink),
-            Check::ProtectedNamespaces => namespaces::check(object, s, sink),
-            Check::NoClusterAdminBinding { roles } => rbac::check(object, roles, sink),
-            Check::PlaintextSecretsConfigMap => secrets::check_configmap(object, sink),
-            Check::PlaintextSecretsEnv => secrets::check_env(object, sink),
-            Check::SelectorMatchesTemplate => selectors::check(object, sink),
-            Check::ServiceTargetPort => service_ports::check(object, cx.workloads(), sink),
-        }
-    }
-}
-
-/// What checks may read besides the object: settings and the whole checked set.
-pub(crate) struct Cx<'a> {
-    pub settings: &'a Settings,
-    objects: &'a [&'a Value],
-    index: std::cell::OnceCell<WorkloadIndex<'a>>,
-}
-
-impl<'a> Cx<'a> {
-    fn workloads(&self) -> &WorkloadIndex<'a> {
-        self.index.get_or_init(|| WorkloadIndex::new(self.objects))
-    }
-}
-
-/// Collects the findings of one gate on one object.
-pub(crate) struct Sink<'a> {
-    gate: &'a str,
-    severity: Severity,
-    object: &'a str,
-    out: &'a mut Vec<Finding>,
-}
-
-impl<'a> Sink<'a> {
-    pub fn new(
-        gate: &'a str,
-        severity: Severity,
-        object: &'a str,
-        out: &'a mut Vec<Finding>,
-    ) -> Self {
-        Sink {
-            gate,
-            severity,
-            object,
-            out,
-        }
-    }
-
-    /// Records a failure.
-    pub fn emit(&mut self, message: String, fix: String) {
-        self.out.push(Finding {
-            gate: self.gate.to_owned(),
-            severity: self.severity,
-            object: self.object.to_owned(),
-            message,
-            fix,
-        });
-    }
-}
-
-impl Gate {
-    fn applies_to(&self, kind: &str, namespace: Option<&str>) -> bool {
-        if let Some(kinds) = &self.kinds
-            && !kinds.iter().any(|k| k == kind || k == "*")
-        {
-            return false;
-        }
-        if let Some(namespaces) = &self.namespaces {
-            let ns = namespace.unwrap_or("default");
-            if !namespaces.iter().any(|n| n == ns) {
-                return false;
+            } => probes::check(obj, *liveness, *readiness, sink),
+            Check::RunAsNonRoot => security::run_as_non_root(obj, sink),
+            Check::NoPrivilegeEscalation => security::no_privilege_escalation(obj, sink),
+            Check::ReadOnlyRootFs => security::read_only_root_fs(obj, sink),
+            Check::NoPrivileged => security::no_privileged(obj, sink),
+            Check::NoHostNamespaces => host::no_host_namespaces(obj, sink),
+            Check::NoHostPath => host::no_host_path(obj, sink),
+            Check::ProtectedNamespaces => namespaces::check(obj, s, sink),
+            Check::NoClusterAdminBinding { roles } => rbac::check(obj, roles, sink),
+            Check::PlaintextSecretsConfigMap => secrets::check_configmap(obj, sink),
+            Check::PlaintextSecretsEnv => secrets::check_env(obj, sink),
+            Check::ConfigExternalised { max_literal_env } => {
+                config::check(obj, *max_literal_env, sink)
             }
-        }
-        true
-    }
-}
-
-/// Runs every object gate over every object.
-pub(crate) fn check_objects(c: &Constitution, objects: &[&Value]) -> Vec<Vec<Finding>> {
-    let cx = Cx {
-        settings: &c.settings,
-        objects,
-        index: std::cell::OnceCell::new(),
-    };
-    objects
-        .iter()
-        .map(|object| check_one(c, &cx, object))
-        .collect()
-}
-
-fn check_one(c: &Constitution, cx: &Cx<'_>, object: &Value) -> Vec<Finding> {
-    let mut out = Vec::new();
-    if !object.is_object() {
-        return out;
-    }
-    let kind = pod_spec::kind(object);
-    let namespace = pod_spec::namespace(object);
-    let display = crate::document::object_ref(object);
-    let waivers = waiver::Waivers::of(object);
-    let mut cel_object = None;
-    for gate in &c.gates {
-        let natural = match &gate.rule {
-            Rule::Object(check) => check.natural_kinds(),
-            Rule::Cel(_) => None,
-            Rule::Action(_) => continue,
-        };
-        if let Some(natural) = natural
-            && !natural.contains(&kind)
-        {
-            continue;
-        }
-        if !gate.applies_to(kind, namespace) {
-            continue;
-        }
-        if gate.waivable && waivers.waives(&gate.id) {
-            continue;
-        }
-        let mut sink = Sink::new(&gate.id, gate.severity, &display, &mut out);
-        match &gate.rule {
-            Rule::Object(check) => check.run(cx, object, &mut sink),
-            Rule::Cel(cel) => cel.run(object, &mut cel_object, &mut sink),
-            Rule::Action(_) => {}
+            Check::SelectorMatchesTemplate => selectors::check(obj, sink),
+            Check::ServiceTargetPort => service_ports::check(obj, cx.workloads(), sink),
         }
     }
-    waivers.report(c, &display, &mut out);
-    out
 }

@@ -114,7 +114,7 @@ struct RawSpec {
     allowed_registries: Vec<String>,
     #[serde(default)]
     resources: ResourceDefaults,
-    #[serde(default)]
+    /// Required: a file that only tweaks settings must not silently drop every gate.
     gates: Vec<Value>,
 }
 
@@ -175,7 +175,8 @@ pub(crate) fn from_yaml(text: &str, source_name: &str) -> Result<Constitution, C
     let raw: RawSpec = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         invalid(format!(
             "{e}\n(a constitution has `version`, `protected_namespaces`, `allowed_registries`, \
-             `resources` and `gates`; see `shipmate constitution init` for a commented example)"
+             `resources` and `gates` (required; `gates: []` for none); see `shipmate \
+             constitution init` for a commented example)"
         ))
     })?;
     if raw.version != VERSION {
@@ -265,7 +266,16 @@ fn compile(spec: Spec) -> Result<Constitution, String> {
                             .into(),
                     ));
                 }
-                Rule::builtin(check, g.params.as_ref()).map_err(fail)?
+                let rule = Rule::builtin(check, g.params.as_ref()).map_err(fail)?;
+                if matches!(rule, Rule::Action(_))
+                    && (g.kinds.is_some() || g.namespaces.is_some() || g.waivable)
+                {
+                    return Err(fail(format!(
+                        "`{check}` checks kubectl actions, which have no kind, namespace filter \
+                         or waiver; remove `kinds`, `namespaces` and `waivable`"
+                    )));
+                }
+                rule
             }
             (None, Some(expr)) => {
                 if g.params.is_some() {

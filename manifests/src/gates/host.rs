@@ -2,11 +2,10 @@
 
 use serde_json::Value;
 
-use super::catalogue::Sink;
-use super::pod_spec::pod_spec;
+use super::run::{Obj, Sink};
 
-pub(crate) fn no_host_namespaces(object: &Value, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn no_host_namespaces(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     for field in ["hostNetwork", "hostPID", "hostIPC"] {
         if pod.spec.get(field).and_then(Value::as_bool) == Some(true) {
             sink.emit(
@@ -20,8 +19,8 @@ pub(crate) fn no_host_namespaces(object: &Value, sink: &mut Sink<'_>) {
     }
 }
 
-pub(crate) fn no_host_path(object: &Value, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn no_host_path(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     let Some(volumes) = pod.spec.get("volumes").and_then(Value::as_array) else {
         return;
     };

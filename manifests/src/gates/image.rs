@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::catalogue::Sink;
-use super::pod_spec::{ALL_CONTAINERS, pod_spec};
+use super::pod_spec::ALL_CONTAINERS;
+use super::run::{Obj, Sink};
 
 /// An image reference split into its parts.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,14 +37,16 @@ pub(crate) fn split(image: &str) -> ImageRef<'_> {
     }
 }
 
-pub(crate) fn check(object: &Value, require_digest: bool, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn check(obj: &Obj<'_>, require_digest: bool, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     for c in pod.containers(ALL_CONTAINERS) {
-        let path = c.path();
         let Some(image) = c.value.get("image").and_then(Value::as_str) else {
             sink.emit(
                 format!("{} has no image", c.describe()),
-                format!("set {path}.image to a pinned image, e.g. nginx:1.27.2"),
+                format!(
+                    "set {}.image to a pinned image, e.g. nginx:1.27.2",
+                    c.path()
+                ),
             );
             continue;
         };
@@ -62,8 +64,10 @@ pub(crate) fn check(object: &Value, require_digest: bool, sink: &mut Sink<'_>) {
         sink.emit(
             format!("{} image `{image}` {problem}", c.describe()),
             format!(
-                "set {path}.image: {}:<version> (or pin the digest: {}@sha256:<digest>)",
-                r.name, r.name
+                "set {}.image: {}:<version> (or pin the digest: {}@sha256:<digest>)",
+                c.path(),
+                r.name,
+                r.name
             ),
         );
     }

@@ -16,6 +16,64 @@
 //! repository of manifests costs milliseconds, and a malformed constitution fails at load time
 //! with an error naming the gate, never halfway through a run.
 //!
+//! ```yaml
+//! version: 1
+//! protected_namespaces: [kube-system, kube-public, kube-node-lease]
+//! allowed_registries: []            # [] allows any; entries are registries or repo prefixes
+//! resources:                        # for generated objects, and the per-container budget
+//!   requests: {cpu: 100m, memory: 128Mi}
+//!   limits: {cpu: 500m, memory: 512Mi}
+//!   budget: {cpu: "2", memory: 4Gi}
+//! gates:
+//!   - id: image-pinned              # built-in check with parameters
+//!     title: Images name a version
+//!     severity: warn
+//!     check: image-pinned
+//!     params: {require_digest: false}
+//!   - id: team-label                # CEL gate: true means the object passes
+//!     title: Workloads say which team owns them
+//!     severity: block
+//!     kinds: [Deployment]
+//!     namespaces: [prod]
+//!     expr: "has(object.metadata.labels) && 'team' in object.metadata.labels"
+//!     message: metadata.labels has no `team` label
+//!     fix: "set metadata.labels.team: <team>"
+//! ```
+//!
+//! # Built-in checks (`check:` names; parameters in brackets)
+//!
+//! | check | looks at | fails when |
+//! |---|---|---|
+//! | `no-privileged` | workloads | a container sets `securityContext.privileged: true` |
+//! | `no-host-namespaces` | workloads | the pod sets `hostNetwork`, `hostPID` or `hostIPC` |
+//! | `no-host-path` | workloads | a volume is a `hostPath` |
+//! | `protected-namespaces` | every kind | the object is in (or is) a protected namespace |
+//! | `no-cluster-admin-binding` [`roles`] | (Cluster)RoleBindings | `roleRef` is one of `roles` |
+//! | `no-plaintext-secrets-configmap` | ConfigMaps | a data entry looks like a credential |
+//! | `no-plaintext-secrets-env` | workloads | a literal `env` value looks like a credential |
+//! | `image-pinned` [`require_digest`] | workloads | an image is untagged or `latest` (or has no digest) |
+//! | `allowed-registries` | workloads | an image is outside `allowed_registries` (if any) |
+//! | `resources-set` [`requests`, `limits`] | workloads | a container lacks a request/limit |
+//! | `resources-within-budget` | workloads | a request/limit exceeds `resources.budget` |
+//! | `probes-set` [`liveness`, `readiness`] | long-running workloads | a probe is missing |
+//! | `run-as-non-root` | workloads | `runAsNonRoot` is not true for a container |
+//! | `no-privilege-escalation` | workloads | `allowPrivilegeEscalation` is not false |
+//! | `read-only-root-fs` | workloads | `readOnlyRootFilesystem` is not true |
+//! | `config-externalised` [`max_literal_env`] | workloads | a container has too many literal env values |
+//! | `selector-matches-template` | workloads | the selector does not select the pod template |
+//! | `service-target-port` | Services | a named `targetPort` is not declared by the selected pods |
+//! | `no-protected-namespace-delete` | actions | `kubectl delete namespace <protected>` |
+//! | `no-mass-delete` | actions | `delete --all`/`-A`/`delete all`, `apply --prune --all` |
+//! | `no-cluster-admin-grant` [`roles`] | actions | `create (cluster)rolebinding --clusterrole=cluster-admin`, `set subject` on it |
+//! | `no-protected-namespace-changes` | actions | a mutating verb with `-n <protected>` or `-A` |
+//!
+//! Workloads are Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs and
+//! ReplicationControllers; init and ephemeral containers are checked where the field exists.
+//!
+//! Unknown fields, unknown check names, bad parameters and CEL that does not compile are
+//! [`ConstitutionError`]s naming the gate. `gates` is required: a file that only changes
+//! settings must say `gates: []` to mean "no gates", it cannot drop them by accident.
+//!
 //! Gates see the whole set of objects being checked, so cross-object gates (a Service whose
 //! named `targetPort` no selected container declares) work on a proposal or a directory alike.
 //!
@@ -39,6 +97,7 @@
 mod actions;
 mod catalogue;
 mod cel;
+mod config;
 mod constitution;
 mod emit;
 mod host;
@@ -50,6 +109,7 @@ mod quantity;
 mod rbac;
 mod registries;
 mod resources;
+mod run;
 mod secrets;
 mod security;
 mod selectors;
@@ -201,7 +261,7 @@ impl Constitution {
 
     /// Checks a set of objects; returns the findings of each, index-aligned with `objects`.
     pub fn check(&self, objects: &[&Value]) -> Vec<Vec<Finding>> {
-        catalogue::check_objects(self, objects)
+        run::check_objects(self, objects)
     }
 
     /// Checks one kubectl action (argv vector, `kubectl` first).

@@ -1,12 +1,11 @@
 //! `protected-namespaces`: no objects in (and no redefinition of) the protected namespaces.
 
-use serde_json::Value;
+use super::catalogue::Settings;
+use super::pod_spec::name;
+use super::run::{Obj, Sink};
 
-use super::catalogue::{Settings, Sink};
-use super::pod_spec::{kind, name, namespace};
-
-pub(crate) fn check(object: &Value, s: &Settings, sink: &mut Sink<'_>) {
-    if let Some(ns) = namespace(object)
+pub(crate) fn check(obj: &Obj<'_>, s: &Settings, sink: &mut Sink<'_>) {
+    if let Some(ns) = obj.namespace
         && s.is_protected(ns)
     {
         sink.emit(
@@ -17,8 +16,8 @@ pub(crate) fn check(object: &Value, s: &Settings, sink: &mut Sink<'_>) {
             ),
         );
     }
-    if kind(object) == "Namespace"
-        && let Some(ns) = name(object)
+    if obj.kind == "Namespace"
+        && let Some(ns) = name(obj.value)
         && s.is_protected(ns)
     {
         sink.emit(

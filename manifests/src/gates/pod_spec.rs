@@ -4,6 +4,8 @@
 //! `Deployment`); every gate that looks at containers goes through [`pod_spec`] so that the
 //! field paths in findings are the real ones for that kind.
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 /// Kinds whose pod template lives at `spec.template`.
@@ -17,7 +19,8 @@ const TEMPLATE_KINDS: &[&str] = &[
 ];
 
 /// Kinds that carry a pod spec (directly or in a template).
-pub(crate) const WORKLOAD_KINDS: &[&str] = &[
+#[cfg(test)]
+const WORKLOAD_KINDS: &[&str] = &[
     "Pod",
     "Deployment",
     "ReplicaSet",
@@ -37,17 +40,45 @@ pub(crate) struct PodSpec<'a> {
     pub path: &'static str,
     /// The pod template's `metadata.labels` (for a bare Pod, its own labels).
     pub labels: Option<&'a Map<String, Value>>,
+    /// `containers`, `initContainers`, `ephemeralContainers` (looked up once).
+    lists: [&'a [Value]; 3],
+}
+
+fn list<'a>(spec: &'a Map<String, Value>, field: &str) -> &'a [Value] {
+    spec.get(field)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+impl<'a> PodSpec<'a> {
+    fn new(
+        spec: &'a Map<String, Value>,
+        path: &'static str,
+        labels: Option<&'a Map<String, Value>>,
+    ) -> Self {
+        PodSpec {
+            spec,
+            path,
+            labels,
+            lists: [
+                list(spec, "containers"),
+                list(spec, "initContainers"),
+                list(spec, "ephemeralContainers"),
+            ],
+        }
+    }
 }
 
 /// Which list of containers a container came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ContainerList {
     /// `containers`.
-    Regular,
+    Regular = 0,
     /// `initContainers`.
-    Init,
+    Init = 1,
     /// `ephemeralContainers`.
-    Ephemeral,
+    Ephemeral = 2,
 }
 
 impl ContainerList {
@@ -83,24 +114,44 @@ impl<'a> Container<'a> {
             .unwrap_or("?")
     }
 
-    /// Field path of the container (`spec.template.spec.containers[0]`).
-    pub fn path(&self) -> String {
-        format!("{}.{}[{}]", self.pod_path, self.list.field(), self.index)
+    /// Field path of the container (`spec.template.spec.containers[0]`), formatted on use.
+    pub fn path(&self) -> ContainerPath<'a> {
+        ContainerPath(*self)
     }
 
-    /// Human description: `container "web"` / `init container "setup"`.
-    pub fn describe(&self) -> String {
-        let what = match self.list {
-            ContainerList::Regular => "container",
-            ContainerList::Init => "init container",
-            ContainerList::Ephemeral => "ephemeral container",
-        };
-        format!("{what} \"{}\" ({})", self.name(), self.path())
+    /// Human description (`container "web" (spec.containers[0])`), formatted on use.
+    pub fn describe(&self) -> Describe<'a> {
+        Describe(*self)
     }
 
     /// A field of the container's `securityContext`.
     pub fn security(&self, field: &str) -> Option<&'a Value> {
         self.value.get("securityContext")?.get(field)
+    }
+}
+
+/// Displays a container's field path without allocating.
+pub(crate) struct ContainerPath<'a>(Container<'a>);
+
+impl fmt::Display for ContainerPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.0;
+        write!(f, "{}.{}[{}]", c.pod_path, c.list.field(), c.index)
+    }
+}
+
+/// Displays a container for messages without allocating.
+pub(crate) struct Describe<'a>(Container<'a>);
+
+impl fmt::Display for Describe<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.0;
+        let what = match c.list {
+            ContainerList::Regular => "container",
+            ContainerList::Init => "init container",
+            ContainerList::Ephemeral => "ephemeral container",
+        };
+        write!(f, "{what} \"{}\" ({})", c.name(), c.path())
     }
 }
 
@@ -130,11 +181,7 @@ pub(crate) fn pod_spec(object: &Value) -> Option<PodSpec<'_>> {
     let (template, path): (&Value, &'static str) = if kind == "Pod" {
         let spec = object.get("spec")?.as_object()?;
         let labels = get(object, &["metadata", "labels"]).and_then(Value::as_object);
-        return Some(PodSpec {
-            spec,
-            path: "spec",
-            labels,
-        });
+        return Some(PodSpec::new(spec, "spec", labels));
     } else if kind == "CronJob" {
         (
             get(object, &["spec", "jobTemplate", "spec", "template"])?,
@@ -145,11 +192,11 @@ pub(crate) fn pod_spec(object: &Value) -> Option<PodSpec<'_>> {
     } else {
         return None;
     };
-    Some(PodSpec {
-        spec: template.get("spec")?.as_object()?,
+    Some(PodSpec::new(
+        template.get("spec")?.as_object()?,
         path,
-        labels: get(template, &["metadata", "labels"]).and_then(Value::as_object),
-    })
+        get(template, &["metadata", "labels"]).and_then(Value::as_object),
+    ))
 }
 
 impl<'a> PodSpec<'a> {
@@ -158,13 +205,10 @@ impl<'a> PodSpec<'a> {
         &self,
         lists: &'static [ContainerList],
     ) -> impl Iterator<Item = Container<'a>> + 'a {
-        let spec = self.spec;
+        let all = self.lists;
         let pod_path = self.path;
         lists.iter().flat_map(move |&list| {
-            spec.get(list.field())
-                .and_then(Value::as_array)
-                .map(|a| a.as_slice())
-                .unwrap_or_default()
+            all[list as usize]
                 .iter()
                 .enumerate()
                 .filter_map(move |(index, c)| {
@@ -227,7 +271,10 @@ mod tests {
         let obj = json!({"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {
             "containers": [{"name": "a"}], "initContainers": [{"name": "i"}]}}}}}});
         let ps = pod_spec(&obj).unwrap();
-        let paths: Vec<_> = ps.containers(ALL_CONTAINERS).map(|c| c.path()).collect();
+        let paths: Vec<_> = ps
+            .containers(ALL_CONTAINERS)
+            .map(|c| c.path().to_string())
+            .collect();
         assert_eq!(
             paths,
             [

@@ -6,12 +6,12 @@
 
 use serde_json::Value;
 
-use super::catalogue::Sink;
-use super::pod_spec::{REGULAR_CONTAINERS, kind, pod_spec};
+use super::pod_spec::REGULAR_CONTAINERS;
+use super::run::{Obj, Sink};
 
-pub(crate) fn check(object: &Value, liveness: bool, readiness: bool, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
-    if kind(object) == "Pod"
+pub(crate) fn check(obj: &Obj<'_>, liveness: bool, readiness: bool, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
+    if obj.kind == "Pod"
         && matches!(
             pod.spec.get("restartPolicy").and_then(Value::as_str),
             Some("Never" | "OnFailure")
@@ -45,8 +45,12 @@ pub(crate) fn check(object: &Value, liveness: bool, readiness: bool, sink: &mut 
             .iter()
             .map(|m| format!("{path}.{m}: {how}"))
             .collect();
+        let what = match missing.as_slice() {
+            [one] => format!("has no {one}"),
+            _ => format!("has neither {}", missing.join(" nor ")),
+        };
         sink.emit(
-            format!("{} has no {}", c.describe(), missing.join(" and ")),
+            format!("{} {what}", c.describe()),
             format!("set {}", fixes.join(" and ")),
         );
     }

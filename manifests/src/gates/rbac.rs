@@ -3,19 +3,20 @@
 
 use serde_json::Value;
 
-use super::catalogue::Sink;
 use super::pod_spec::get;
+use super::run::{Obj, Sink};
 
-pub(crate) fn check(object: &Value, roles: &[String], sink: &mut Sink<'_>) {
-    let role = get(object, &["roleRef", "name"]).and_then(Value::as_str);
-    let role_kind = get(object, &["roleRef", "kind"])
+pub(crate) fn check(obj: &Obj<'_>, roles: &[String], sink: &mut Sink<'_>) {
+    let role = get(obj.value, &["roleRef", "name"]).and_then(Value::as_str);
+    let role_kind = get(obj.value, &["roleRef", "kind"])
         .and_then(Value::as_str)
         .unwrap_or("ClusterRole");
     let Some(role) = role else { return };
     if role_kind != "ClusterRole" || !roles.iter().any(|r| r == role) {
         return;
     }
-    let subjects: Vec<String> = object
+    let subjects: Vec<String> = obj
+        .value
         .get("subjects")
         .and_then(Value::as_array)
         .map(|s| {

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::catalogue::Sink;
 use super::image::split;
-use super::pod_spec::{ALL_CONTAINERS, pod_spec};
+use super::pod_spec::ALL_CONTAINERS;
+use super::run::{Obj, Sink};
 
 /// The fully qualified repository of an image name (`nginx` → `docker.io/library/nginx`).
 pub(crate) fn qualified(name: &str) -> String {
@@ -30,11 +30,11 @@ pub(crate) fn allowed(image: &str, allowed: &[String]) -> bool {
     })
 }
 
-pub(crate) fn check(object: &Value, registries: &[String], sink: &mut Sink<'_>) {
+pub(crate) fn check(obj: &Obj<'_>, registries: &[String], sink: &mut Sink<'_>) {
     if registries.is_empty() {
         return;
     }
-    let Some(pod) = pod_spec(object) else { return };
+    let Some(pod) = obj.pod else { return };
     for c in pod.containers(ALL_CONTAINERS) {
         let Some(image) = c.value.get("image").and_then(Value::as_str) else {
             continue;

@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
-use super::catalogue::{Settings, Sink};
-use super::pod_spec::{RUN_CONTAINERS, pod_spec};
+use super::catalogue::Settings;
+use super::pod_spec::RUN_CONTAINERS;
 use super::quantity;
+use super::run::{Obj, Sink};
 
 fn default_for<'s>(s: &'s Settings, section: &str, resource: &str) -> &'s str {
     let amounts = if section == "requests" {
@@ -21,13 +22,13 @@ fn default_for<'s>(s: &'s Settings, section: &str, resource: &str) -> &'s str {
 }
 
 pub(crate) fn check_set(
-    object: &Value,
+    obj: &Obj<'_>,
     requests: &[String],
     limits: &[String],
     s: &Settings,
     sink: &mut Sink<'_>,
 ) {
-    let Some(pod) = pod_spec(object) else { return };
+    let Some(pod) = obj.pod else { return };
     for c in pod.containers(RUN_CONTAINERS) {
         let resources = c.value.get("resources");
         let mut missing = Vec::new();
@@ -61,8 +62,8 @@ pub(crate) fn check_set(
     }
 }
 
-pub(crate) fn check_budget(object: &Value, s: &Settings, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn check_budget(obj: &Obj<'_>, s: &Settings, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     for c in pod.containers(RUN_CONTAINERS) {
         let Some(resources) = c.value.get("resources") else {
             continue;

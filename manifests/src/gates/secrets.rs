@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::catalogue::Sink;
-use super::pod_spec::{ALL_CONTAINERS, pod_spec};
+use super::pod_spec::ALL_CONTAINERS;
+use super::run::{Obj, Sink};
 
 struct Patterns {
     name: Regex,
@@ -35,7 +35,7 @@ fn patterns() -> &'static Patterns {
             ),
             value: re(concat!(
                 r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
-                r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@${<]+@",
+                r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:[^/\s@${<]+@",
                 r"|\bAKIA[0-9A-Z]{16}\b",
                 r"|\bgh[pousr]_[A-Za-z0-9]{36,}",
                 r"|\bxox[baprs]-[A-Za-z0-9-]{10,}",
@@ -107,8 +107,8 @@ fn why(name: &str, value: &str) -> Option<String> {
     None
 }
 
-pub(crate) fn check_configmap(object: &Value, sink: &mut Sink<'_>) {
-    let Some(data) = object.get("data").and_then(Value::as_object) else {
+pub(crate) fn check_configmap(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(data) = obj.value.get("data").and_then(Value::as_object) else {
         return;
     };
     for (key, value) in data {
@@ -128,8 +128,8 @@ pub(crate) fn check_configmap(object: &Value, sink: &mut Sink<'_>) {
     }
 }
 
-pub(crate) fn check_env(object: &Value, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn check_env(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     for c in pod.containers(ALL_CONTAINERS) {
         let Some(env) = c.value.get("env").and_then(Value::as_array) else {
             continue;
@@ -172,6 +172,9 @@ mod tests {
         assert!(why("PWD", "/app").is_none());
         assert!(why("DATABASE_URL", "postgres://db:5432/app").is_none());
         assert!(why("model.py", "self.tokenizer = AutoTokenizer()\n").is_none());
+        assert!(why("REDIS_URL", "redis://:hunter2@redis:6379/0").is_some());
+        assert!(why("REDIS_URL", "redis://redis:6379/0").is_none());
+        assert!(why("SECRET_KEY_BASE", "a1b2c3d4e5").is_some());
         assert!(why("apiToken", "abc123xyz").is_some());
         assert!(why("model.py", "x = f(\n  token=os.environ[\"HF\"]\n)\n").is_none());
         assert!(why("nsswitch.conf", "passwd:         compat\ngroup: compat\n").is_none());

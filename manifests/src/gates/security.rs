@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use super::catalogue::Sink;
-use super::pod_spec::{ALL_CONTAINERS, pod_spec};
+use super::pod_spec::ALL_CONTAINERS;
+use super::run::{Obj, Sink};
 
-pub(crate) fn no_privileged(object: &Value, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn no_privileged(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     for c in pod.containers(ALL_CONTAINERS) {
         if c.security("privileged").and_then(Value::as_bool) == Some(true) {
             sink.emit(
@@ -26,8 +26,8 @@ pub(crate) fn no_privileged(object: &Value, sink: &mut Sink<'_>) {
     }
 }
 
-pub(crate) fn run_as_non_root(object: &Value, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn run_as_non_root(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     let pod_level = pod.security("runAsNonRoot").and_then(Value::as_bool);
     let mut unset = Vec::new();
     for c in pod.containers(ALL_CONTAINERS) {
@@ -70,8 +70,8 @@ pub(crate) fn run_as_non_root(object: &Value, sink: &mut Sink<'_>) {
     );
 }
 
-pub(crate) fn no_privilege_escalation(object: &Value, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn no_privilege_escalation(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     for c in pod.containers(ALL_CONTAINERS) {
         if c.security("allowPrivilegeEscalation")
             .and_then(Value::as_bool)
@@ -93,8 +93,8 @@ pub(crate) fn no_privilege_escalation(object: &Value, sink: &mut Sink<'_>) {
     }
 }
 
-pub(crate) fn read_only_root_fs(object: &Value, sink: &mut Sink<'_>) {
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn read_only_root_fs(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let Some(pod) = obj.pod else { return };
     for c in pod.containers(ALL_CONTAINERS) {
         if c.security("readOnlyRootFilesystem")
             .and_then(Value::as_bool)

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::catalogue::Sink;
-use super::pod_spec::{get, kind, pod_spec};
+use super::pod_spec::get;
+use super::run::{Obj, Sink};
 
 /// True when `labels` satisfy a label selector (`matchLabels` and `matchExpressions`).
 pub(crate) fn selector_matches(selector: &Value, labels: Option<&Map<String, Value>>) -> bool {
@@ -47,24 +47,25 @@ pub(crate) fn map_matches(
         .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
 }
 
-pub(crate) fn check(object: &Value, sink: &mut Sink<'_>) {
-    let kind = kind(object);
-    let Some(pod) = pod_spec(object) else { return };
+pub(crate) fn check(obj: &Obj<'_>, sink: &mut Sink<'_>) {
+    let kind = obj.kind;
+    let Some(pod) = obj.pod else { return };
     let (selector, path) = match kind {
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => (
-            object.get("spec").and_then(|s| s.get("selector")),
+            obj.value.get("spec").and_then(|s| s.get("selector")),
             "spec.selector",
         ),
         "Job"
-            if get(object, &["spec", "manualSelector"]).and_then(Value::as_bool) == Some(true) =>
+            if get(obj.value, &["spec", "manualSelector"]).and_then(Value::as_bool)
+                == Some(true) =>
         {
             (
-                object.get("spec").and_then(|s| s.get("selector")),
+                obj.value.get("spec").and_then(|s| s.get("selector")),
                 "spec.selector",
             )
         }
         "ReplicationController" => (
-            object.get("spec").and_then(|s| s.get("selector")),
+            obj.value.get("spec").and_then(|s| s.get("selector")),
             "spec.selector",
         ),
         _ => return,

@@ -3,43 +3,70 @@
 //! `shipmate validate`). When no checked workload matches the selector, the gate cannot judge and
 //! stays silent.
 
-use serde_json::Value;
+use std::collections::HashMap;
 
-use super::catalogue::Sink;
+use serde_json::{Map, Value};
+
 use super::pod_spec::{PodSpec, REGULAR_CONTAINERS, namespace, pod_spec};
+use super::run::{Obj, Sink};
 use super::selectors::map_matches;
 
 /// One workload of the checked set.
 pub(crate) struct Workload<'a> {
-    namespace: &'a str,
-    display: String,
+    value: &'a Value,
     pod: PodSpec<'a>,
 }
 
-/// The workloads of the checked set, built once per `check` call when a Service needs them.
+/// The workloads of the checked set, indexed by `(namespace, label, value)` of their pod
+/// template, built once per `check` call when a Service needs them.
 pub(crate) struct WorkloadIndex<'a> {
     workloads: Vec<Workload<'a>>,
+    by_label: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
 }
 
 impl<'a> WorkloadIndex<'a> {
     pub fn new(objects: &[&'a Value]) -> Self {
-        let workloads = objects
-            .iter()
-            .filter_map(|o| {
-                let pod = pod_spec(o)?;
-                Some(Workload {
-                    namespace: namespace(o).unwrap_or("default"),
-                    display: crate::document::object_ref(o),
-                    pod,
-                })
-            })
-            .collect();
-        WorkloadIndex { workloads }
+        let mut workloads = Vec::new();
+        let mut by_label: HashMap<_, Vec<usize>> = HashMap::new();
+        for o in objects {
+            let Some(pod) = pod_spec(o) else { continue };
+            let ns = namespace(o).unwrap_or("default");
+            for (k, v) in pod.labels.into_iter().flatten() {
+                if let Some(v) = v.as_str() {
+                    by_label
+                        .entry((ns, k.as_str(), v))
+                        .or_default()
+                        .push(workloads.len());
+                }
+            }
+            workloads.push(Workload { value: o, pod });
+        }
+        WorkloadIndex {
+            workloads,
+            by_label,
+        }
+    }
+
+    /// Workloads in `ns` whose pod template labels match a Service `selector`.
+    fn selected(&self, ns: &str, selector: &Map<String, Value>) -> Vec<&Workload<'a>> {
+        let Some((k, v)) = selector.iter().next() else {
+            return Vec::new();
+        };
+        let Some(v) = v.as_str() else {
+            return Vec::new();
+        };
+        self.by_label
+            .get(&(ns, k.as_str(), v))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.workloads.get(i))
+            .filter(|w| map_matches(selector, w.pod.labels))
+            .collect()
     }
 }
 
-pub(crate) fn check(object: &Value, index: &WorkloadIndex<'_>, sink: &mut Sink<'_>) {
-    let Some(spec) = object.get("spec") else {
+pub(crate) fn check(obj: &Obj<'_>, index: &WorkloadIndex<'_>, sink: &mut Sink<'_>) {
+    let Some(spec) = obj.value.get("spec") else {
         return;
     };
     let Some(selector) = spec.get("selector").and_then(Value::as_object) else {
@@ -51,12 +78,8 @@ pub(crate) fn check(object: &Value, index: &WorkloadIndex<'_>, sink: &mut Sink<'
     let Some(ports) = spec.get("ports").and_then(Value::as_array) else {
         return;
     };
-    let ns = namespace(object).unwrap_or("default");
-    let selected: Vec<&Workload<'_>> = index
-        .workloads
-        .iter()
-        .filter(|w| w.namespace == ns && map_matches(selector, w.pod.labels))
-        .collect();
+    let ns = namespace(obj.value).unwrap_or("default");
+    let selected = index.selected(ns, selector);
     if selected.is_empty() {
         return;
     }
@@ -81,7 +104,10 @@ pub(crate) fn check(object: &Value, index: &WorkloadIndex<'_>, sink: &mut Sink<'
         if declared {
             continue;
         }
-        let names: Vec<&str> = selected.iter().map(|w| w.display.as_str()).collect();
+        let names: Vec<String> = selected
+            .iter()
+            .map(|w| crate::document::object_ref(w.value))
+            .collect();
         let available: Vec<String> = selected
             .iter()
             .flat_map(|w| w.pod.containers(REGULAR_CONTAINERS))

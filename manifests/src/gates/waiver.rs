@@ -30,6 +30,11 @@ impl<'a> Waivers<'a> {
         Waivers { entries }
     }
 
+    /// True when the object carries no waiver annotations.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// True when the object carries a waiver with a reason for `gate`.
     pub fn waives(&self, gate: &str) -> bool {
         self.entries

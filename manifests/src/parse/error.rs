@@ -113,6 +113,12 @@ pub enum ParseError {
         /// `apiVersion`, `kind`, or `apiVersion and kind`.
         missing: &'static str,
     },
+    /// A directory given as input holds no manifest files at all.
+    #[error(
+        "no *.yaml, *.yml or *.json files in this directory (or its subdirectories): nothing to \
+         validate; check the path"
+    )]
+    NoManifests,
     /// The input could not be read (permission denied, dangling symlink, I/O error, …).
     #[error("cannot read input: {message}: check that it exists and is readable")]
     Read {
@@ -123,6 +129,7 @@ pub enum ParseError {
 
 impl ParseError {
     /// One-based line the error points at, if known.
+    #[must_use]
     pub fn line(&self) -> Option<usize> {
         match self {
             Self::Syntax { line, .. }
@@ -134,7 +141,7 @@ impl ParseError {
             | Self::Binary { line, .. }
             | Self::NotAnObject { line, .. }
             | Self::MissingTypeMeta { line, .. } => Some(*line),
-            Self::Empty | Self::TooLarge { .. } | Self::Read { .. } => None,
+            Self::Empty | Self::TooLarge { .. } | Self::NoManifests | Self::Read { .. } => None,
         }
     }
 

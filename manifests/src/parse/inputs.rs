@@ -21,43 +21,129 @@ const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 /// Deepest directory nesting walked; deeper directories are reported, not walked.
 const MAX_DIR_DEPTH: usize = 64;
 
-pub(crate) fn load(inputs: &[Input], limits: &Limits) -> Loaded {
-    let mut loaded = Loaded::default();
-    for input in inputs {
-        match input {
-            Input::Stdin => {
-                let result = read_bounded(io::stdin().lock(), None, limits);
-                add_read(&mut loaded, "-", result, limits);
-            }
-            Input::Path(path) => load_path(&mut loaded, path, limits),
-        }
-    }
-    loaded
+/// One input to read, found by walking the inputs (cheap, sequential); reading and parsing the
+/// jobs is the expensive part and runs on several threads.
+enum Job {
+    /// A file (or an explicitly named FIFO/device) to read and parse.
+    Read {
+        /// Display name.
+        name: String,
+        /// Where it is.
+        path: PathBuf,
+        /// Size from metadata, for regular files.
+        len: Option<u64>,
+    },
+    /// Standard input, already read.
+    Stdin(io::Result<Bounded>),
+    /// An input that cannot be read.
+    Failed {
+        /// Display name.
+        name: String,
+        /// Why.
+        error: ParseError,
+    },
 }
 
-fn load_path(loaded: &mut Loaded, path: &Path, limits: &Limits) {
+pub(crate) fn load(inputs: &[Input], limits: &Limits) -> Loaded {
+    let mut jobs = Vec::new();
+    for input in inputs {
+        match input {
+            Input::Stdin => jobs.push(Job::Stdin(read_bounded(io::stdin().lock(), None, limits))),
+            Input::Path(path) => plan_path(&mut jobs, path),
+        }
+    }
+    let documents = run(jobs, limits);
+    Loaded {
+        files: documents.len(),
+        documents: documents.into_iter().flatten().collect(),
+    }
+}
+
+/// Runs every job, in parallel when there are enough of them; results keep the job order.
+fn run(jobs: Vec<Job>, limits: &Limits) -> Vec<Vec<Document>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(jobs.len() / 8)
+        .clamp(1, 8);
+    if threads == 1 {
+        return jobs.into_iter().map(|job| execute(job, limits)).collect();
+    }
+    let slots: Vec<std::sync::Mutex<Option<Job>>> = jobs
+        .into_iter()
+        .map(|job| std::sync::Mutex::new(Some(job)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Vec<Document>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(slot) = slots.get(i) else { break };
+                        let job = slot.lock().map(|mut job| job.take()).unwrap_or_default();
+                        if let Some(job) = job {
+                            done.push((i, execute(job, limits)));
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            // A panic in a worker is a bug: surface it rather than lose its documents.
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, docs)| docs).collect()
+}
+
+fn execute(job: Job, limits: &Limits) -> Vec<Document> {
+    match job {
+        Job::Read { name, path, len } => {
+            let result = File::open(&path).and_then(|f| read_bounded(f, len, limits));
+            parse_read(&name, result, limits)
+        }
+        Job::Stdin(result) => parse_read("-", result, limits),
+        Job::Failed { name, error } => vec![error_document(&name, error)],
+    }
+}
+
+fn plan_path(jobs: &mut Vec<Job>, path: &Path) {
     let name = path.display().to_string();
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             let mut visited = HashSet::new();
-            walk(loaded, path, limits, &mut visited, 0);
+            let before = jobs.len();
+            walk(jobs, path, &mut visited, 0);
+            if jobs.len() == before {
+                jobs.push(failed(&name, ParseError::NoManifests));
+            }
         }
         // A path given explicitly is read whatever its extension or type (`<(cmd)` is a pipe).
-        Ok(meta) => {
-            let result = File::open(path).and_then(|f| read_bounded(f, Some(meta.len()), limits));
-            add_read(loaded, &name, result, limits);
-        }
-        Err(err) => add_error(loaded, &name, describe(path, &err)),
+        Ok(meta) => jobs.push(Job::Read {
+            name,
+            path: path.to_path_buf(),
+            len: meta.is_file().then_some(meta.len()),
+        }),
+        Err(err) => jobs.push(failed(&name, describe(path, &err))),
     }
 }
 
-fn walk(
-    loaded: &mut Loaded,
-    dir: &Path,
-    limits: &Limits,
-    visited: &mut HashSet<PathBuf>,
-    depth: usize,
-) {
+fn failed(name: &str, error: ParseError) -> Job {
+    Job::Failed {
+        name: name.to_owned(),
+        error,
+    }
+}
+
+fn walk(jobs: &mut Vec<Job>, dir: &Path, visited: &mut HashSet<PathBuf>, depth: usize) {
     let name = dir.display().to_string();
     // Canonical paths identify a directory however it was reached: a symlink loop ends here.
     match fs::canonicalize(dir) {
@@ -66,47 +152,48 @@ fn walk(
                 return;
             }
         }
-        Err(err) => return add_error(loaded, &name, describe(dir, &err)),
+        Err(err) => return jobs.push(failed(&name, describe(dir, &err))),
     }
     if depth > MAX_DIR_DEPTH {
         let message = format!("directories nested deeper than {MAX_DIR_DEPTH} levels; not read");
-        return add_error(loaded, &name, ParseError::Read { message });
+        return jobs.push(failed(&name, ParseError::Read { message }));
     }
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(err) => return add_error(loaded, &name, describe(dir, &err)),
+        Err(err) => return jobs.push(failed(&name, describe(dir, &err))),
     };
     let mut paths = Vec::new();
     for entry in entries {
         match entry {
             Ok(entry) => paths.push(entry.path()),
-            Err(err) => add_error(loaded, &name, ParseError::read(&err)),
+            Err(err) => jobs.push(failed(&name, ParseError::read(&err))),
         }
     }
     paths.sort();
     for path in paths {
         let entry_name = path.display().to_string();
         match fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(loaded, &path, limits, visited, depth + 1),
+            Ok(meta) if meta.is_dir() => walk(jobs, &path, visited, depth + 1),
             Ok(meta) if has_manifest_extension(&path) => {
                 if meta.is_file() {
-                    let result =
-                        File::open(&path).and_then(|f| read_bounded(f, Some(meta.len()), limits));
-                    add_read(loaded, &entry_name, result, limits);
+                    jobs.push(Job::Read {
+                        name: entry_name,
+                        path,
+                        len: Some(meta.len()),
+                    });
                 } else {
                     // Reading a FIFO or a device could block forever or never end.
                     let message = "not a regular file (a FIFO, socket or device); not read \
                                    (pass it explicitly to read it)"
                         .to_owned();
-                    add_error(loaded, &entry_name, ParseError::Read { message });
+                    jobs.push(failed(&entry_name, ParseError::Read { message }));
                 }
             }
-            Ok(_) => {}
             Err(err) if has_manifest_extension(&path) => {
-                add_error(loaded, &entry_name, describe(&path, &err));
+                jobs.push(failed(&entry_name, describe(&path, &err)));
             }
-            // A broken symlink without a manifest extension would not have been read anyway.
-            Err(_) => {}
+            // Other files, and broken symlinks without a manifest extension, are not manifests.
+            Ok(_) | Err(_) => {}
         }
     }
 }
@@ -144,32 +231,24 @@ fn read_bounded(reader: impl Read, known_len: Option<u64>, limits: &Limits) -> i
     Ok(Bounded::Bytes(bytes))
 }
 
-fn add_read(loaded: &mut Loaded, name: &str, result: io::Result<Bounded>, limits: &Limits) {
+fn parse_read(name: &str, result: io::Result<Bounded>, limits: &Limits) -> Vec<Document> {
     match result {
-        Ok(Bounded::Bytes(bytes)) => {
-            loaded.files += 1;
-            loaded.documents.extend(parse_bytes(name, &bytes, limits));
+        Ok(Bounded::Bytes(bytes)) => parse_bytes(name, &bytes, limits),
+        Ok(Bounded::TooLarge(size)) => {
+            let limit = limits.max_input_bytes;
+            vec![error_document(name, ParseError::TooLarge { size, limit })]
         }
-        Ok(Bounded::TooLarge(size)) => add_error(
-            loaded,
-            name,
-            ParseError::TooLarge {
-                size,
-                limit: limits.max_input_bytes,
-            },
-        ),
-        Err(err) => add_error(loaded, name, ParseError::read(&err)),
+        Err(err) => vec![error_document(name, ParseError::read(&err))],
     }
 }
 
-fn add_error(loaded: &mut Loaded, name: &str, error: ParseError) {
-    loaded.files += 1;
-    loaded.documents.push(Document {
+fn error_document(name: &str, error: ParseError) -> Document {
+    Document {
         file: name.to_owned(),
         index: 0,
         line: 1,
         content: Err(error),
-    });
+    }
 }
 
 /// An error for a path that cannot be opened, telling a broken symlink from a missing file.
@@ -185,5 +264,43 @@ fn describe(path: &Path, err: &io::Error) -> ParseError {
         }
     } else {
         ParseError::read(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endless_stream_is_cut_one_byte_past_the_limit() {
+        // `io::repeat` never ends: reading it all would never return.
+        let limits = Limits::default().max_input_bytes(1000);
+        match read_bounded(io::repeat(b'a'), None, &limits) {
+            Ok(Bounded::TooLarge(size)) => assert_eq!(size, 1001),
+            Ok(Bounded::Bytes(_)) => panic!("an endless stream was accepted"),
+            Err(err) => panic!("{err}"),
+        }
+    }
+
+    #[test]
+    fn known_size_over_the_limit_is_rejected_without_reading() {
+        struct Unreadable;
+        impl Read for Unreadable {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                panic!("read although the size was known to be too large")
+            }
+        }
+        let limits = Limits::default();
+        let result = read_bounded(Unreadable, Some(50_000_000), &limits);
+        assert!(matches!(result, Ok(Bounded::TooLarge(50_000_000))));
+    }
+
+    #[test]
+    fn manifest_extensions() {
+        assert!(has_manifest_extension(Path::new("a/b.yaml")));
+        assert!(has_manifest_extension(Path::new("b.YML")));
+        assert!(has_manifest_extension(Path::new("c.json")));
+        assert!(!has_manifest_extension(Path::new("d.txt")));
+        assert!(!has_manifest_extension(Path::new("yaml")));
     }
 }

@@ -90,8 +90,7 @@ pub(crate) fn split(text: &str, max: usize) -> Vec<Chunk<'_>> {
 fn marker<'l>(line: &'l str, mark: &str) -> Option<&'l str> {
     let rest = line.strip_prefix(mark)?;
     match rest.chars().next() {
-        None => Some(rest),
-        Some(' ' | '\t') => Some(rest),
+        None | Some(' ' | '\t') => Some(rest),
         Some(_) => None,
     }
 }

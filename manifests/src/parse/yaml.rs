@@ -6,6 +6,7 @@ use serde_saphyr::Error as YamlError;
 use serde_saphyr::budget::BudgetBreach;
 
 use super::error::ParseError;
+use super::fast;
 use super::hint::unclosed_flow;
 use super::limits::Limits;
 
@@ -17,6 +18,9 @@ pub(crate) fn parse_document(
     options: &serde_saphyr::Options,
     limits: &Limits,
 ) -> Result<Value, ParseError> {
+    if let Some(value) = fast::parse(text, limits, options) {
+        return Ok(value);
+    }
     serde_saphyr::from_str_with_options::<Value>(text, options.clone())
         .map_err(|err| convert(&err, text, first_line, limits))
 }
@@ -121,8 +125,20 @@ fn advise(raw: &str, column: u64, text: &str, rel_line: usize, first_line: usize
         let at = first_line + rel_line - 1;
         return format!("unclosed {name} opened at line {at}{col}: close it with '{close}'");
     }
-    // A syntax error after an unclosed `[` / `{` is almost always caused by it.
-    if let Some(open) = unclosed_flow(text, rel_line) {
+    let open = unclosed_flow(text, rel_line);
+    // Inside a flow collection the parser wanted a ',' or the closing bracket.
+    let in_flow = raw.contains("while parsing a flow");
+    if let (true, Some(open)) = (in_flow, open) {
+        let close = if open.ch == '{' { '}' } else { ']' };
+        return format!(
+            "{raw}{col}: add the missing ',' between entries, or close the '{}' opened at line \
+             {} with '{close}'",
+            open.ch,
+            first_line + open.line - 1
+        );
+    }
+    // Any other syntax error after an unclosed `[` / `{` is almost always caused by it.
+    if let (false, Some(open)) = (in_flow, open) {
         let (name, close) = if open.ch == '{' {
             ("flow mapping '{'", '}')
         } else {
@@ -145,10 +161,14 @@ fn advise(raw: &str, column: u64, text: &str, rel_line: usize, first_line: usize
     } else if raw.contains("unknown anchor") {
         "an alias (*name) refers to an anchor (&name) that is not defined before it in this \
          document: define the anchor or remove the alias"
+    } else if raw.contains("mismatched bracket") {
+        "brackets must close in the order they were opened: fix the closing bracket"
+    } else if raw.contains("expected string scalar") {
+        "a mapping key that is a list or a mapping: Kubernetes objects only have string keys"
     } else if raw.contains("unexpected character") {
         "a character YAML does not allow here: remove it or quote the value"
     } else {
-        "fix the YAML syntax here"
+        "fix the YAML there"
     };
     format!("{raw}{col}: {advice}")
 }
@@ -205,6 +225,23 @@ mod tests {
             msg.contains("unclosed flow sequence '[' opened at line 2: close it with ']'"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn missing_comma_in_flow_mapping_is_not_blamed_on_the_bracket_alone() {
+        let err = parse("{\"a\": 1\n\"b\": 2}\n").expect_err("missing comma");
+        let msg = err.to_string();
+        assert!(msg.starts_with("line 2: "), "{msg}");
+        assert!(
+            msg.contains("add the missing ',' between entries, or close the '{' opened at line 1"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn mismatched_brackets() {
+        let err = parse("x: [a, {b: 1]\n").expect_err("mismatched");
+        assert!(err.to_string().contains("close in the order"), "{err}");
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub(crate) struct BuiltinKind {
     pub api_version: &'static str,
     /// `kind`, e.g. `Deployment`.
     pub kind: &'static str,
-    /// Generates the root schema (with `$defs`) of the kind.
+    /// Asks a generator for the kind's schema (a `$ref`; definitions land in the generator).
     pub generate: fn(&mut SchemaGenerator) -> Schema,
 }
 
@@ -40,7 +40,7 @@ macro_rules! builtin_kinds {
             $(BuiltinKind {
                 api_version: $api_version,
                 kind: $kind,
-                generate: |generator| generator.root_schema_for::<k8s_openapi::$($path)::+>(),
+                generate: |generator| generator.subschema_for::<k8s_openapi::$($path)::+>(),
             },)*
         ];
     };

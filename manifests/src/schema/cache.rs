@@ -6,11 +6,14 @@
 //! kind therefore sits in a [`OnceLock`] and is compiled on first use; the set stays
 //! `Send + Sync` and can be shared between threads.
 
-use std::sync::OnceLock;
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
-use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
-use serde_json::Value;
+use schemars::{Schema, SchemaGenerator};
+use serde_json::{Map, Value};
+
+use super::strict;
 
 /// A compiled strict schema, and the closed schema itself (used to suggest field names).
 pub(crate) struct Compiled {
@@ -51,6 +54,90 @@ impl Lazy {
     /// Whether the schema has been compiled already.
     pub fn is_compiled(&self) -> bool {
         self.cell.get().is_some()
+    }
+}
+
+/// Definitions shared by the built-in kinds: a type used by several kinds (a Pod spec is part of
+/// Pods, Deployments, Jobs, …) is generated and closed once, then copied into each kind's
+/// self-contained schema.
+pub(crate) struct DefinitionPool {
+    inner: Mutex<PoolInner>,
+}
+
+struct PoolInner {
+    generator: SchemaGenerator,
+    /// Definitions of `generator` that have been closed already.
+    closed: HashSet<String>,
+}
+
+impl std::fmt::Debug for DefinitionPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DefinitionPool").finish_non_exhaustive()
+    }
+}
+
+impl Default for DefinitionPool {
+    fn default() -> Self {
+        Self {
+            inner: Mutex::new(PoolInner {
+                generator: generator(),
+                closed: HashSet::new(),
+            }),
+        }
+    }
+}
+
+impl DefinitionPool {
+    /// The closed, self-contained schema (`$ref` + the `$defs` it reaches) of the type that
+    /// `subschema` asks the generator for.
+    pub fn root_schema(&self, subschema: fn(&mut SchemaGenerator) -> Schema) -> Value {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let PoolInner { generator, closed } = &mut *inner;
+        let mut root = subschema(generator).to_value();
+        for (name, def) in generator.definitions_mut().iter_mut() {
+            if closed.insert(name.clone()) {
+                strict::close_definition(name, def);
+            }
+        }
+        strict::close(&mut root);
+
+        let all = generator.definitions();
+        let mut reached = Map::new();
+        let mut pending = Vec::new();
+        collect_refs(&root, &mut pending);
+        while let Some(name) = pending.pop() {
+            if reached.contains_key(&name) {
+                continue;
+            }
+            if let Some(def) = all.get(&name) {
+                collect_refs(def, &mut pending);
+                reached.insert(name, def.clone());
+            }
+        }
+        if let Value::Object(map) = &mut root {
+            map.insert("$defs".into(), Value::Object(reached));
+        }
+        root
+    }
+}
+
+/// Names of the `$defs` entries that `schema` refers to.
+fn collect_refs(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(r)) => {
+                        if let Some(name) = r.strip_prefix("#/$defs/") {
+                            out.push(name.to_owned());
+                        }
+                    }
+                    _ => collect_refs(value, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
     }
 }
 

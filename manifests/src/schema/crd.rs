@@ -99,7 +99,12 @@ fn close_crd_schema(mut schema: Value) -> Value {
         }
     }
     if let Value::Object(map) = &mut schema {
-        if let Some(Value::Object(props)) = map.get_mut("properties") {
+        // Added after closing: a root without `properties` stays open, but its `metadata` is
+        // still checked.
+        if let Value::Object(props) = map
+            .entry("properties")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()))
+        {
             props.insert("apiVersion".into(), json!({"type": "string"}));
             props.insert("kind".into(), json!({"type": "string"}));
             props.insert("metadata".into(), object_meta);

@@ -67,6 +67,8 @@ pub struct SchemaSet {
     builtin: Box<[Lazy]>,
     /// `v1 List`.
     list: Lazy,
+    /// Generated and closed definitions shared by the built-in kinds.
+    pool: cache::DefinitionPool,
     /// CRD schemas by `(apiVersion, kind)`, compiled when added.
     crds: HashMap<(String, String), Lazy>,
 }
@@ -84,6 +86,7 @@ impl SchemaSet {
         Self {
             builtin: BUILTIN_KINDS.iter().map(|_| Lazy::default()).collect(),
             list: Lazy::default(),
+            pool: cache::DefinitionPool::default(),
             crds: HashMap::new(),
         }
     }
@@ -168,16 +171,17 @@ impl SchemaSet {
         let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
 
-        let compiled = if let Some(lazy) = self.crds.get(&(api_version.to_owned(), kind.to_owned()))
-        {
+        let crd = match self.crds.is_empty() {
+            true => None,
+            false => self.crds.get(&(api_version.to_owned(), kind.to_owned())),
+        };
+        let compiled = if let Some(lazy) = crd {
             lazy.get_or_compile(|| Value::Null)
         } else if let Some(i) = builtin::find(api_version, kind) {
             match (self.builtin.get(i), BUILTIN_KINDS.get(i)) {
-                (Some(lazy), Some(kind)) => lazy.get_or_compile(|| {
-                    let mut schema = (kind.generate)(&mut cache::generator()).to_value();
-                    strict::close_builtin(&mut schema);
-                    schema
-                }),
+                (Some(lazy), Some(kind)) => {
+                    lazy.get_or_compile(|| self.pool.root_schema(kind.generate))
+                }
                 _ => Err("internal error: kind table out of step"),
             }
         } else if (api_version, kind) == ("v1", "List") {
