@@ -33,7 +33,11 @@ pub fn validate(proposal: &mut Proposal, schemas: &SchemaSet, gates: Option<&Con
 }
 
 /// Schema violations of one manifest, as blocking findings (gate `schema`).
-fn schema_findings(schemas: &SchemaSet, manifest: &serde_json::Value, backend: &str) -> Vec<Finding> {
+fn schema_findings(
+    schemas: &SchemaSet,
+    manifest: &serde_json::Value,
+    backend: &str,
+) -> Vec<Finding> {
     let object = object_ref(manifest);
     let (verdict, errors) = schemas.validate(manifest);
     match verdict {
@@ -84,8 +88,7 @@ fn argv_findings(argv: &[String]) -> Vec<Finding> {
             severity: Severity::Block,
             object,
             message: format!("an argument contains shell syntax (`{meta}`)"),
-            fix: "remove pipes, redirections, `;`, `&&`, `$(…)` and backticks from the argv"
-                .into(),
+            fix: "remove pipes, redirections, `;`, `&&`, `$(…)` and backticks from the argv".into(),
         });
     }
     out
@@ -114,7 +117,11 @@ mod tests {
         let mut p = Proposal::new("test", "x", Status::Proposed, "x");
         p.actions
             .push(Action::new(argv("kubectl get pods;rm"), "because"));
-        validate(&mut p, &SchemaSet::bundled(), Some(&Constitution::builtin()));
+        validate(
+            &mut p,
+            &SchemaSet::bundled(),
+            Some(&Constitution::builtin()),
+        );
         assert_eq!(p.status, Status::Blocked);
         assert!(p.findings.iter().any(|f| f.gate == "argv-shell"));
     }

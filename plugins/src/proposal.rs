@@ -173,7 +173,10 @@ const READ_ONLY_VERBS: &[&str] = &[
 pub fn is_mutating(argv: &[String]) -> bool {
     let mut words = Vec::with_capacity(2);
     let mut tokens = argv.iter().map(String::as_str);
-    if argv.first().is_some_and(|t| t == "kubectl" || t.ends_with("/kubectl")) {
+    if argv
+        .first()
+        .is_some_and(|t| t == "kubectl" || t.ends_with("/kubectl"))
+    {
         tokens.next();
     }
     while let Some(token) = tokens.next() {
@@ -304,7 +307,10 @@ mod tests {
 
     #[test]
     fn checked_in_schema_matches_the_types() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../prompts/proposal.schema.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../prompts/proposal.schema.json"
+        );
         let generated = proposal_schema_json();
         if std::env::var_os("SHIPMATE_BLESS").is_some() {
             std::fs::write(path, &generated).unwrap();

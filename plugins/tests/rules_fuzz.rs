@@ -14,10 +14,18 @@ const BOUND: Duration = Duration::from_millis(500);
 fn answer(text: &str) -> Proposal {
     let start = Instant::now();
     let p = propose(text, Some("fuzz"), &ResourceDefaults::default());
-    assert!(start.elapsed() < BOUND, "took {:?} for {} bytes", start.elapsed(), text.len());
+    assert!(
+        start.elapsed() < BOUND,
+        "took {:?} for {} bytes",
+        start.elapsed(),
+        text.len()
+    );
     for a in &p.actions {
         for t in &a.argv {
-            assert!(shell_metachar(t).is_none(), "shell syntax in argv token {t:?}");
+            assert!(
+                shell_metachar(t).is_none(),
+                "shell syntax in argv token {t:?}"
+            );
         }
     }
     serde_json::to_string(&p).expect("serialisable");
@@ -35,7 +43,17 @@ fn a_megabyte_of_text() {
 #[test]
 fn long_requests_under_the_size_cap() {
     let cap = shipmate_plugins::rules::MAX_REQUEST_BYTES;
-    for unit in ["in ", "every ", "from 1 to ", "a=b ", "\"", "'", "named ", "port 80 ", "é "] {
+    for unit in [
+        "in ",
+        "every ",
+        "from 1 to ",
+        "a=b ",
+        "\"",
+        "'",
+        "named ",
+        "port 80 ",
+        "é ",
+    ] {
         answer(&unit.repeat(cap / unit.len()));
     }
 }

@@ -42,63 +42,201 @@ const U: Status = Status::NotUnderstood;
 #[test]
 fn create_workloads() {
     check(&[
-        ("create a deployment named api running ghcr.io/x/api:1.2.3 with 3 replicas",
-         P, &[r#""kind":"Deployment""#, r#""replicas":3"#, "ghcr.io/x/api:1.2.3"]),
-        ("create statefulset pg with postgres:16.4 port 5432 and 20Gi storage",
-         P, &[r#""kind":"StatefulSet""#, r#""clusterIP":"None""#, r#""storage":"20Gi""#]),
-        ("run fluent/fluent-bit:3.1 on every node as agent", P, &[r#""kind":"DaemonSet""#]),
-        ("create a job called init-db using busybox:1.36", P, &[r#""kind":"Job""#, "OnFailure"]),
-        ("cronjob purge with alpine:3.20 every 15 minutes",
-         P, &[r#""kind":"CronJob""#, r#""name":"purge""#, r#""schedule":"*/15 * * * *""#]),
-        ("create a pod named box with image alpine:3.20", P, &[r#""kind":"Pod""#]),
-        ("deploy caddy:2.8 as web on port 80 and expose it with a NodePort service",
-         P, &[r#""type":"NodePort""#, r#""targetPort":80"#, r#""containerPort":80"#]),
+        (
+            "create a deployment named api running ghcr.io/x/api:1.2.3 with 3 replicas",
+            P,
+            &[
+                r#""kind":"Deployment""#,
+                r#""replicas":3"#,
+                "ghcr.io/x/api:1.2.3",
+            ],
+        ),
+        (
+            "create statefulset pg with postgres:16.4 port 5432 and 20Gi storage",
+            P,
+            &[
+                r#""kind":"StatefulSet""#,
+                r#""clusterIP":"None""#,
+                r#""storage":"20Gi""#,
+            ],
+        ),
+        (
+            "run fluent/fluent-bit:3.1 on every node as agent",
+            P,
+            &[r#""kind":"DaemonSet""#],
+        ),
+        (
+            "create a job called init-db using busybox:1.36",
+            P,
+            &[r#""kind":"Job""#, "OnFailure"],
+        ),
+        (
+            "cronjob purge with alpine:3.20 every 15 minutes",
+            P,
+            &[
+                r#""kind":"CronJob""#,
+                r#""name":"purge""#,
+                r#""schedule":"*/15 * * * *""#,
+            ],
+        ),
+        (
+            "create a pod named box with image alpine:3.20",
+            P,
+            &[r#""kind":"Pod""#],
+        ),
+        (
+            "deploy caddy:2.8 as web on port 80 and expose it with a NodePort service",
+            P,
+            &[
+                r#""type":"NodePort""#,
+                r#""targetPort":80"#,
+                r#""containerPort":80"#,
+            ],
+        ),
     ]);
 }
 
 #[test]
 fn create_config_and_network_objects() {
     check(&[
-        ("create a ClusterIP service called api for app=api on port 8080",
-         P, &[r#""selector":{"app":"api"}"#, r#""port":8080"#]),
-        ("create a headless service db for app=db on port 5432", P, &[r#""clusterIP":"None""#]),
-        ("create configmap cfg with MODE=fast and LEVEL=3", P, &[r#""MODE":"fast""#]),
-        ("create a secret creds with user=app and pass=x1", P, &[r#""stringData""#, r#""user":"app""#]),
-        ("create a docker-registry secret pull for ghcr.io with username=u password=p",
-         P, &["kubernetes.io/dockerconfigjson"]),
-        ("create a tls secret cert from tls.crt and tls.key", P, &["--cert=tls.crt", "--key=tls.key"]),
-        ("create namespace team-x with label owner=x", P, &[r#""kind":"Namespace""#, r#""owner":"x""#]),
-        ("create an ingress for app.example.com path /api to service api port 80",
-         P, &[r#""host":"app.example.com""#, r#""path":"/api""#, r#""number":80"#]),
-        ("deny all egress traffic in namespace locked", P, &[r#""policyTypes":["Egress"]"#]),
-        ("allow traffic from app=web to app=db on port 5432",
-         P, &[r#""podSelector":{"matchLabels":{"app":"web"}}"#, r#""port":5432"#]),
-        ("create a pvc vol of 5Gi with storage class ssd", P, &[r#""storageClassName":"ssd""#]),
-        ("create an hpa for deployment api min 2 max 6", P, &[r#""maxReplicas":6"#]),
-        ("create a pdb for deployment api with min available 1", P, &[r#""minAvailable":1"#]),
-        ("create a service account robot", P, &[r#""kind":"ServiceAccount""#]),
-        ("create a read-only role viewer for pods and deployments",
-         P, &[r#""verbs":["get","list","watch"]"#, r#""apps""#]),
-        ("bind role viewer to user ann", P, &[r#""kind":"RoleBinding""#, r#""name":"ann""#]),
+        (
+            "create a ClusterIP service called api for app=api on port 8080",
+            P,
+            &[r#""selector":{"app":"api"}"#, r#""port":8080"#],
+        ),
+        (
+            "create a headless service db for app=db on port 5432",
+            P,
+            &[r#""clusterIP":"None""#],
+        ),
+        (
+            "create configmap cfg with MODE=fast and LEVEL=3",
+            P,
+            &[r#""MODE":"fast""#],
+        ),
+        (
+            "create a secret creds with user=app and pass=x1",
+            P,
+            &[r#""stringData""#, r#""user":"app""#],
+        ),
+        (
+            "create a docker-registry secret pull for ghcr.io with username=u password=p",
+            P,
+            &["kubernetes.io/dockerconfigjson"],
+        ),
+        (
+            "create a tls secret cert from tls.crt and tls.key",
+            P,
+            &["--cert=tls.crt", "--key=tls.key"],
+        ),
+        (
+            "create namespace team-x with label owner=x",
+            P,
+            &[r#""kind":"Namespace""#, r#""owner":"x""#],
+        ),
+        (
+            "create an ingress for app.example.com path /api to service api port 80",
+            P,
+            &[
+                r#""host":"app.example.com""#,
+                r#""path":"/api""#,
+                r#""number":80"#,
+            ],
+        ),
+        (
+            "deny all egress traffic in namespace locked",
+            P,
+            &[r#""policyTypes":["Egress"]"#],
+        ),
+        (
+            "allow traffic from app=web to app=db on port 5432",
+            P,
+            &[
+                r#""podSelector":{"matchLabels":{"app":"web"}}"#,
+                r#""port":5432"#,
+            ],
+        ),
+        (
+            "create a pvc vol of 5Gi with storage class ssd",
+            P,
+            &[r#""storageClassName":"ssd""#],
+        ),
+        (
+            "create an hpa for deployment api min 2 max 6",
+            P,
+            &[r#""maxReplicas":6"#],
+        ),
+        (
+            "create a pdb for deployment api with min available 1",
+            P,
+            &[r#""minAvailable":1"#],
+        ),
+        (
+            "create a service account robot",
+            P,
+            &[r#""kind":"ServiceAccount""#],
+        ),
+        (
+            "create a read-only role viewer for pods and deployments",
+            P,
+            &[r#""verbs":["get","list","watch"]"#, r#""apps""#],
+        ),
+        (
+            "bind role viewer to user ann",
+            P,
+            &[r#""kind":"RoleBinding""#, r#""name":"ann""#],
+        ),
     ]);
 }
 
 #[test]
 fn actions() {
     check(&[
-        ("scale deployment api to 4", P, &["deployment/api", "--replicas=4"]),
-        ("shrink worker to two pods", P, &["deployment/worker", "--replicas=2"]),
+        (
+            "scale deployment api to 4",
+            P,
+            &["deployment/api", "--replicas=4"],
+        ),
+        (
+            "shrink worker to two pods",
+            P,
+            &["deployment/worker", "--replicas=2"],
+        ),
         ("restart deployment api", P, &["rollout", "restart"]),
         ("roll back statefulset db", P, &["undo", "statefulset/db"]),
-        ("rollout status of deployment api", P, &["status", "--watch=false"]),
-        ("show rollout history of api", P, &["history", "deployment/api"]),
+        (
+            "rollout status of deployment api",
+            P,
+            &["status", "--watch=false"],
+        ),
+        (
+            "show rollout history of api",
+            P,
+            &["history", "deployment/api"],
+        ),
         ("pause rollout of deployment api", P, &["pause"]),
         ("resume rollout of deployment api", P, &["resume"]),
-        ("set image of deployment api to ghcr.io/x/api:2", P, &["set", "*=ghcr.io/x/api:2"]),
-        ("set env on deployment api MODE=slow", P, &["set", "env", "MODE=slow"]),
-        ("list pods in namespace ops", P, &["get", "pods", "-n", "ops"]),
+        (
+            "set image of deployment api to ghcr.io/x/api:2",
+            P,
+            &["set", "*=ghcr.io/x/api:2"],
+        ),
+        (
+            "set env on deployment api MODE=slow",
+            P,
+            &["set", "env", "MODE=slow"],
+        ),
+        (
+            "list pods in namespace ops",
+            P,
+            &["get", "pods", "-n", "ops"],
+        ),
         ("describe service api", P, &["describe", "service", "api"]),
-        ("show logs of pod api-0 last 20 lines previous", P, &["logs", "--tail=20", "--previous"]),
+        (
+            "show logs of pod api-0 last 20 lines previous",
+            P,
+            &["logs", "--tail=20", "--previous"],
+        ),
         ("show events in ops", P, &["events", "ops"]),
         ("show node usage", P, &["top", "nodes"]),
         ("kubectl version please", P, &["version"]),
@@ -106,13 +244,29 @@ fn actions() {
         ("delete configmap old", P, &["delete", "configmap", "old"]),
         ("label pod api-0 tier=web", P, &["label", "tier=web"]),
         ("annotate deployment api note=x", P, &["annotate", "note=x"]),
-        ("taint node n1 gpu=true", P, &["taint", "gpu=true:NoSchedule"]),
+        (
+            "taint node n1 gpu=true",
+            P,
+            &["taint", "gpu=true:NoSchedule"],
+        ),
         ("cordon node n1", P, &["cordon", "n1"]),
         ("uncordon node n1", P, &["uncordon", "n1"]),
         ("drain node n1", P, &["drain", "--ignore-daemonsets"]),
-        ("expose deployment api on port 80", P, &["expose", "--port=80"]),
-        ("autoscale deployment api up to 9 replicas", P, &["autoscale", "--max=9"]),
-        ("port-forward service api 8080:80", P, &["port-forward", "8080:80"]),
+        (
+            "expose deployment api on port 80",
+            P,
+            &["expose", "--port=80"],
+        ),
+        (
+            "autoscale deployment api up to 9 replicas",
+            P,
+            &["autoscale", "--max=9"],
+        ),
+        (
+            "port-forward service api 8080:80",
+            P,
+            &["port-forward", "8080:80"],
+        ),
         ("exec into pod api-0", P, &["exec", "-it", "sh"]),
     ]);
 }
@@ -130,7 +284,11 @@ fn troubleshooting_is_read_only() {
         let p = ask(text);
         assert_eq!(p.status, Status::Proposed, "{text}: {}", p.summary);
         assert!(!p.actions.is_empty(), "{text}");
-        assert!(p.actions.iter().all(|a| !a.mutating), "{text}: {:?}", p.actions);
+        assert!(
+            p.actions.iter().all(|a| !a.mutating),
+            "{text}: {:?}",
+            p.actions
+        );
     }
 }
 
@@ -148,7 +306,11 @@ fn ambiguity_and_nonsense() {
         ("", U, &[]),
     ]);
     let p = ask("create a deployment named web");
-    assert!(p.questions.iter().any(|q| q.contains("image")), "{:?}", p.questions);
+    assert!(
+        p.questions.iter().any(|q| q.contains("image")),
+        "{:?}",
+        p.questions
+    );
 }
 
 #[test]
@@ -169,8 +331,16 @@ fn shell_syntax_never_reaches_an_argv() {
 
 #[test]
 fn namespace_default_applies_when_the_request_names_none() {
-    let p = propose("scale deployment api to 2", Some("team"), &ResourceDefaults::default());
+    let p = propose(
+        "scale deployment api to 2",
+        Some("team"),
+        &ResourceDefaults::default(),
+    );
     assert_eq!(p.actions[0].argv[4..], ["-n".to_owned(), "team".to_owned()]);
-    let p = propose("scale deployment api to 2 in ops", Some("team"), &ResourceDefaults::default());
+    let p = propose(
+        "scale deployment api to 2 in ops",
+        Some("team"),
+        &ResourceDefaults::default(),
+    );
     assert!(p.actions[0].argv.contains(&"ops".to_owned()));
 }

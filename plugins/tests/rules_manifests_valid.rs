@@ -4,19 +4,27 @@
 
 use proptest::prelude::*;
 use shipmate_manifests::{Constitution, SchemaSet, SchemaVerdict, Severity};
-use shipmate_plugins::rules::propose;
 use shipmate_plugins::Status;
+use shipmate_plugins::rules::propose;
 
 fn name() -> impl Strategy<Value = String> {
     "[a-z][a-z0-9]{1,8}(-[a-z0-9]{1,6})?".prop_filter("not a keyword", |s| {
         // Words the backend reads as something else are not names a person would pick.
-        !matches!(s.as_str(), "in" | "on" | "to" | "as" | "at" | "of" | "by" | "up" | "no")
+        !matches!(
+            s.as_str(),
+            "in" | "on" | "to" | "as" | "at" | "of" | "by" | "up" | "no"
+        )
     })
 }
 
 fn image() -> impl Strategy<Value = String> {
     (
-        prop_oneof![Just(""), Just("ghcr.io/acme/"), Just("docker.io/library/"), Just("quay.io/x/")],
+        prop_oneof![
+            Just(""),
+            Just("ghcr.io/acme/"),
+            Just("docker.io/library/"),
+            Just("quay.io/x/")
+        ],
         "[a-z][a-z0-9]{1,8}",
         "[0-9]{1,2}\\.[0-9]{1,2}(\\.[0-9]{1,2})?",
     )
@@ -56,17 +64,28 @@ fn request() -> impl Strategy<Value = String> {
             }
             r
         });
-    let cron = (name(), image(), prop_oneof![
-        Just("every 5 minutes"), Just("hourly"), Just("every day at 3am"),
-        Just("weekly on friday at 17:45"), Just("at midnight"), Just("every weekday at 9am")
-    ])
+    let cron = (
+        name(),
+        image(),
+        prop_oneof![
+            Just("every 5 minutes"),
+            Just("hourly"),
+            Just("every day at 3am"),
+            Just("weekly on friday at 17:45"),
+            Just("at midnight"),
+            Just("every weekday at 9am")
+        ],
+    )
         .prop_map(|(n, i, s)| format!("create a cronjob {n} using {i} {s}"));
-    let config = (name(), "[A-Z]{2,6}", "[a-z0-9]{1,8}", any::<bool>()).prop_map(|(n, k, v, secret)| {
-        let kind = if secret { "secret" } else { "configmap" };
-        format!("create {kind} {n} with {k}={v}")
-    });
+    let config =
+        (name(), "[A-Z]{2,6}", "[a-z0-9]{1,8}", any::<bool>()).prop_map(|(n, k, v, secret)| {
+            let kind = if secret { "secret" } else { "configmap" };
+            format!("create {kind} {n} with {k}={v}")
+        });
     let network = (name(), name(), 1u16..65535, "[a-z]{2,8}\\.example\\.com").prop_map(
-        |(ing, svc, port, host)| format!("create an ingress {ing} for {host} to service {svc} on port {port}"),
+        |(ing, svc, port, host)| {
+            format!("create an ingress {ing} for {host} to service {svc} on port {port}")
+        },
     );
     let misc = (name(), 1u32..500, 2u32..30).prop_map(|(n, size, max)| {
         [
@@ -77,7 +96,10 @@ fn request() -> impl Strategy<Value = String> {
             format!("create a service account {n}"),
             format!("create a read-only role {n} for pods"),
             format!("deny all ingress traffic in namespace {n}"),
-            format!("create a nodeport service {n} for app={n} on port {}", size + 1),
+            format!(
+                "create a nodeport service {n} for app={n} on port {}",
+                size + 1
+            ),
         ]
         .join("\n")
     });

@@ -38,7 +38,10 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     let schemas = validate::schemas(&args.gates.crds, &Limits::default())?;
 
     let mut progress = NoProgress;
-    let defaults = gates.as_ref().map(|c| c.defaults().clone()).unwrap_or_default();
+    let defaults = gates
+        .as_ref()
+        .map(|c| c.defaults().clone())
+        .unwrap_or_default();
     let mut cx = Context::new(&mut progress)
         .with_namespace(args.namespace.clone())
         .with_resource_defaults(defaults);
@@ -86,10 +89,21 @@ fn write_manifests(dir: &Path, manifests: &[serde_json::Value]) -> anyhow::Resul
                 .unwrap_or("object")
                 .to_lowercase()
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
                 .collect::<String>()
         };
-        let path = dir.join(format!("{:02}-{}-{}.yaml", i + 1, part("kind"), part("name")));
+        let path = dir.join(format!(
+            "{:02}-{}-{}.yaml",
+            i + 1,
+            part("kind"),
+            part("name")
+        ));
         let yaml = serde_saphyr::to_string(m)
             .with_context(|| format!("cannot write {} as YAML", path.display()))?;
         let mut options = std::fs::OpenOptions::new();
@@ -99,9 +113,9 @@ fn write_manifests(dir: &Path, manifests: &[serde_json::Value]) -> anyhow::Resul
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options
-            .open(&path)
-            .with_context(|| format!("cannot write {}; choose another --out-dir", path.display()))?;
+        let mut file = options.open(&path).with_context(|| {
+            format!("cannot write {}; choose another --out-dir", path.display())
+        })?;
         file.write_all(yaml.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }

@@ -23,7 +23,12 @@ pub fn render(p: &Proposal, written: Option<&std::path::Path>, style: Style) -> 
         Status::NeedsInput => (Tone::Warn, "needs input"),
         Status::NotUnderstood => (Tone::Warn, "not understood"),
     };
-    let _ = writeln!(out, "{} {}", style.paint(tone, &format!("[{label}]")), p.summary);
+    let _ = writeln!(
+        out,
+        "{} {}",
+        style.paint(tone, &format!("[{label}]")),
+        p.summary
+    );
     if !p.manifests.is_empty() {
         let _ = writeln!(out, "\n{}", style.paint(Tone::Bold, "Manifests:"));
         out.push_str(&manifests_yaml(&p.manifests, true));
@@ -84,7 +89,10 @@ fn manual_steps(p: &Proposal, written: Option<&std::path::Path>, style: Style) -
             return out;
         }
         Status::NeedsInput | Status::NotUnderstood => {
-            let _ = writeln!(out, "Nothing was proposed. Ask again with the missing details.");
+            let _ = writeln!(
+                out,
+                "Nothing was proposed. Ask again with the missing details."
+            );
             return out;
         }
         Status::Proposed => {}
@@ -133,7 +141,11 @@ fn is_secret(v: &Value) -> bool {
 pub fn manifests_yaml(manifests: &[Value], mask: bool) -> String {
     let mut out = String::new();
     for m in manifests {
-        let shown = if mask && is_secret(m) { masked(m) } else { m.clone() };
+        let shown = if mask && is_secret(m) {
+            masked(m)
+        } else {
+            m.clone()
+        };
         out.push_str("---\n");
         match serde_saphyr::to_string(&shown) {
             Ok(yaml) => out.push_str(&yaml),
@@ -161,7 +173,10 @@ pub fn masked(secret: &Value) -> Value {
 
 /// An argv as a command a person can paste into a POSIX shell.
 pub fn command_line(argv: &[String]) -> String {
-    argv.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")
+    argv.iter()
+        .map(|a| shell_quote(a))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn shell_quote(s: &str) -> String {
@@ -197,6 +212,9 @@ mod tests {
         let argv: Vec<String> = ["kubectl", "set", "image", "deployment/web", "*=nginx:1"]
             .map(str::to_owned)
             .to_vec();
-        assert_eq!(command_line(&argv), "kubectl set image deployment/web '*=nginx:1'");
+        assert_eq!(
+            command_line(&argv),
+            "kubectl set image deployment/web '*=nginx:1'"
+        );
     }
 }

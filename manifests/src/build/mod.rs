@@ -25,7 +25,7 @@ mod storage;
 mod workload;
 
 pub use config::{ConfigMapSpec, SecretKind, SecretSpec};
-pub use meta::{MANAGED_BY, NAME_LABEL, Labels, object_meta};
+pub use meta::{Labels, MANAGED_BY, NAME_LABEL, object_meta};
 pub use network::{IngressRule, IngressSpec, NetworkPolicySpec, PolicyDirection};
 pub use rbac::{RoleBindingSpec, RoleSpec, Subject, service_account};
 pub use resources::{ResourceDefaults, Resources};

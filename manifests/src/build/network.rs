@@ -52,9 +52,9 @@ impl IngressSpec {
                                           "port": { "number": rule.port } } },
             });
             // Rules for the same host share one entry.
-            let existing = rules.iter_mut().find(|r| {
-                r.get("host").and_then(Value::as_str) == rule.host.as_deref()
-            });
+            let existing = rules
+                .iter_mut()
+                .find(|r| r.get("host").and_then(Value::as_str) == rule.host.as_deref());
             match existing {
                 Some(r) => {
                     if let Some(paths) = r["http"]["paths"].as_array_mut() {
@@ -72,7 +72,10 @@ impl IngressSpec {
             }
         }
         if let Some(secret) = &self.tls_secret {
-            spec.insert("tls".into(), json!([{ "hosts": hosts, "secretName": secret }]));
+            spec.insert(
+                "tls".into(),
+                json!([{ "hosts": hosts, "secretName": secret }]),
+            );
         }
         spec.insert("rules".into(), json!(rules));
         obj.insert("spec".into(), Value::Object(spec));

@@ -6,7 +6,11 @@ use super::meta::{Labels, object, object_meta};
 
 /// A ServiceAccount.
 pub fn service_account(name: &str, namespace: Option<&str>) -> Value {
-    let mut obj = object("v1", "ServiceAccount", object_meta(name, namespace, &Labels::new()));
+    let mut obj = object(
+        "v1",
+        "ServiceAccount",
+        object_meta(name, namespace, &Labels::new()),
+    );
     obj.insert("automountServiceAccountToken".into(), json!(false));
     Value::Object(obj)
 }
@@ -36,8 +40,10 @@ impl RoleSpec {
         }
         let rules: Vec<Value> = groups
             .into_iter()
-            .map(|(g, r)| json!({ "apiGroups": [g], "resources": r,
-                                  "verbs": ["get", "list", "watch"] }))
+            .map(|(g, r)| {
+                json!({ "apiGroups": [g], "resources": r,
+                                  "verbs": ["get", "list", "watch"] })
+            })
             .collect();
         obj.insert("rules".into(), json!(rules));
         Value::Object(obj)
@@ -90,7 +96,11 @@ impl RoleBindingSpec {
             Subject::Group(name) => json!({ "kind": "Group", "name": name,
                 "apiGroup": "rbac.authorization.k8s.io" }),
         };
-        let role_kind = if self.cluster_role { "ClusterRole" } else { "Role" };
+        let role_kind = if self.cluster_role {
+            "ClusterRole"
+        } else {
+            "Role"
+        };
         obj.insert(
             "roleRef".into(),
             json!({ "apiGroup": "rbac.authorization.k8s.io", "kind": role_kind,

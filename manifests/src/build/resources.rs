@@ -48,11 +48,19 @@ fn pair(req: &Option<String>, lim: &Option<String>, dreq: &str, dlim: &str) -> (
     match (req, lim) {
         (Some(r), Some(l)) => (r.clone(), l.clone()),
         (Some(r), None) => {
-            let l = if quantity(r) > quantity(dlim) { r } else { dlim };
+            let l = if quantity(r) > quantity(dlim) {
+                r
+            } else {
+                dlim
+            };
             (r.clone(), l.to_owned())
         }
         (None, Some(l)) => {
-            let r = if quantity(dreq) > quantity(l) { l } else { dreq };
+            let r = if quantity(dreq) > quantity(l) {
+                l
+            } else {
+                dreq
+            };
             (r.to_owned(), l.clone())
         }
         (None, None) => (dreq.to_owned(), dlim.to_owned()),

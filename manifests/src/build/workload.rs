@@ -234,15 +234,15 @@ impl Workload {
             out.insert("env".into(), json!(env));
         }
         out.insert("resources".into(), c.resources.to_json(&self.defaults));
-        if self.kind.long_running() {
-            if let Some(port) = c.ports.first() {
-                let handler = match &c.health_path {
-                    Some(path) => json!({ "httpGet": { "path": path, "port": port } }),
-                    None => json!({ "tcpSocket": { "port": port } }),
-                };
-                out.insert("readinessProbe".into(), probe(&handler, 5, 5));
-                out.insert("livenessProbe".into(), probe(&handler, 15, 10));
-            }
+        if self.kind.long_running()
+            && let Some(port) = c.ports.first()
+        {
+            let handler = match &c.health_path {
+                Some(path) => json!({ "httpGet": { "path": path, "port": port } }),
+                None => json!({ "tcpSocket": { "port": port } }),
+            };
+            out.insert("readinessProbe".into(), probe(&handler, 5, 5));
+            out.insert("livenessProbe".into(), probe(&handler, 15, 10));
         }
         let security = if c.privileged {
             json!({ "privileged": true })

@@ -82,15 +82,45 @@ pub enum Intent {
 }
 
 const CREATE: &[&str] = &[
-    "create", "make", "add", "deploy", "launch", "provision", "generate", "new", "need", "want",
-    "install", "start", "setup", "spin", "host", "apply",
+    "create",
+    "make",
+    "add",
+    "deploy",
+    "launch",
+    "provision",
+    "generate",
+    "new",
+    "need",
+    "want",
+    "install",
+    "start",
+    "setup",
+    "spin",
+    "host",
+    "apply",
 ];
 const TROUBLE_STRONG: &[&str] = &[
-    "why", "troubleshoot", "diagnose", "investigate", "debug", "wrong",
+    "why",
+    "troubleshoot",
+    "diagnose",
+    "investigate",
+    "debug",
+    "wrong",
 ];
 const TROUBLE_WEAK: &[&str] = &[
-    "pending", "notready", "noendpoints", "unavailable", "failing", "broken", "stuck",
-    "oomkilled", "imagepullbackoff", "errimagepull", "restarting", "unhealthy", "unreachable",
+    "pending",
+    "notready",
+    "noendpoints",
+    "unavailable",
+    "failing",
+    "broken",
+    "stuck",
+    "oomkilled",
+    "imagepullbackoff",
+    "errimagepull",
+    "restarting",
+    "unhealthy",
+    "unreachable",
     "down",
 ];
 
@@ -132,8 +162,22 @@ pub fn is_verb_word(low: &str) -> bool {
         || CREATE.contains(&low)
         || matches!(
             low,
-            "set" | "update" | "change" | "upgrade" | "bump" | "rollout" | "bind" | "grant" | "roll"
-                | "deny" | "allow" | "block" | "isolate" | "schedule" | "run" | "tail"
+            "set"
+                | "update"
+                | "change"
+                | "upgrade"
+                | "bump"
+                | "rollout"
+                | "bind"
+                | "grant"
+                | "roll"
+                | "deny"
+                | "allow"
+                | "block"
+                | "isolate"
+                | "schedule"
+                | "run"
+                | "tail"
         )
 }
 
@@ -142,7 +186,10 @@ pub fn is_state_word(low: &str) -> bool {
     TROUBLE_WEAK.contains(&low)
         || low.starts_with("crash")
         || low.starts_with("fail")
-        || matches!(low, "running" | "ready" | "healthy" | "error" | "errors" | "progress")
+        || matches!(
+            low,
+            "running" | "ready" | "healthy" | "error" | "errors" | "progress"
+        )
 }
 
 /// Classifies a request.
@@ -181,11 +228,15 @@ pub fn classify(w: &Words) -> Intent {
             };
             return Intent::Act(verb);
         }
-        if matches!(low, "set" | "update" | "change" | "upgrade" | "bump" | "switch" | "patch") {
+        if matches!(
+            low,
+            "set" | "update" | "change" | "upgrade" | "bump" | "switch" | "patch"
+        ) {
             let window = (i + 1..i + 5).map(|k| w.low(k)).collect::<Vec<_>>();
-            if window.iter().any(|t| {
-                matches!(*t, "env" | "environment" | "variable" | "variables" | "var")
-            }) {
+            if window
+                .iter()
+                .any(|t| matches!(*t, "env" | "environment" | "variable" | "variables" | "var"))
+            {
                 return Intent::Act(Verb::SetEnv);
             }
             if window.contains(&"image") || w.indices().any(|k| looks_tagged(w.raw(k))) {
@@ -201,9 +252,8 @@ pub fn classify(w: &Words) -> Intent {
         }
         if matches!(low, "bind" | "grant")
             || (low == "give"
-                && (i + 1..i + 4).any(|k| {
-                    matches!(w.low(k), "user" | "group" | "sa" | "serviceaccount")
-                }))
+                && (i + 1..i + 4)
+                    .any(|k| matches!(w.low(k), "user" | "group" | "sa" | "serviceaccount")))
         {
             return Intent::Bind;
         }
@@ -215,7 +265,11 @@ pub fn classify(w: &Words) -> Intent {
                 matches!(w.low(k), "in" | "inside" | "on")
                     && matches!(resource(w.low(k + 1)), Some(super::vocab::Res::Pod))
             });
-            return if in_pod { Intent::Act(Verb::Exec) } else { Intent::Create };
+            return if in_pod {
+                Intent::Act(Verb::Exec)
+            } else {
+                Intent::Create
+            };
         }
         if low == "schedule" {
             return Intent::Create;
@@ -239,7 +293,9 @@ pub fn classify(w: &Words) -> Intent {
     // No verb: a resource noun with something to build from (`a deployment called x with
     // image y`), or an image alone.
     let noun = w.indices().any(|i| resource(w.low(i)).is_some());
-    let content = w.indices().any(|i| looks_tagged(w.raw(i)) || w.raw(i).contains('='));
+    let content = w
+        .indices()
+        .any(|i| looks_tagged(w.raw(i)) || w.raw(i).contains('='));
     if (noun && (content || w.has(&["called", "named", "every", "daily", "hourly"])))
         || w.indices().any(|i| looks_tagged(w.raw(i)))
     {
@@ -275,8 +331,7 @@ fn refine(w: &Words, verb: Verb) -> Verb {
         Verb::Events
     } else if w.has(&["version"]) {
         Verb::Version
-    } else if w.has(&["api-resources"]) || (w.has(&["resource"]) && w.has(&["types", "kinds"]))
-    {
+    } else if w.has(&["api-resources"]) || (w.has(&["resource"]) && w.has(&["types", "kinds"])) {
         Verb::ApiResources
     } else if w.has(&["history"]) && w.has(&["rollout", "revisions", "revision"]) {
         Verb::History
@@ -294,7 +349,9 @@ fn looks_tagged(raw: &str) -> bool {
             !repo.is_empty()
                 && !tag.is_empty()
                 && !repo.bytes().all(|b| b.is_ascii_digit())
-                && repo.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"./-_".contains(&b))
+                && repo
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"./-_".contains(&b))
                 && !raw.contains('=')
                 && !raw.contains("//")
         }
@@ -313,14 +370,23 @@ mod tests {
     #[test]
     fn verbs_and_refinements() {
         assert_eq!(intent("create a deployment named x"), Intent::Create);
-        assert_eq!(intent("a deployment called x with image y:1"), Intent::Create);
+        assert_eq!(
+            intent("a deployment called x with image y:1"),
+            Intent::Create
+        );
         assert_eq!(intent("scale web to 3"), Intent::Act(Verb::Scale));
         assert_eq!(intent("roll back web"), Intent::Act(Verb::Undo));
-        assert_eq!(intent("rollout status of deploy web"), Intent::Act(Verb::Status));
+        assert_eq!(
+            intent("rollout status of deploy web"),
+            Intent::Act(Verb::Status)
+        );
         assert_eq!(intent("show node resource usage"), Intent::Act(Verb::Top));
         assert_eq!(intent("get logs for pod x"), Intent::Act(Verb::Logs));
         assert_eq!(intent("show events"), Intent::Act(Verb::Events));
-        assert_eq!(intent("update web to nginx:1.27"), Intent::Act(Verb::SetImage));
+        assert_eq!(
+            intent("update web to nginx:1.27"),
+            Intent::Act(Verb::SetImage)
+        );
         assert_eq!(intent("set env on web A=1"), Intent::Act(Verb::SetEnv));
         assert_eq!(intent("run ls in pod x"), Intent::Act(Verb::Exec));
         assert_eq!(intent("run nginx:1 as web"), Intent::Create);
@@ -330,6 +396,9 @@ mod tests {
         assert_eq!(intent("deny all egress"), Intent::Traffic);
         assert_eq!(intent("tell me a joke"), Intent::Unknown);
         assert_eq!(intent("what pods are there"), Intent::Act(Verb::Get));
-        assert_eq!(intent("cronjob purge with alpine:3 every hour"), Intent::Create);
+        assert_eq!(
+            intent("cronjob purge with alpine:3 every hour"),
+            Intent::Create
+        );
     }
 }

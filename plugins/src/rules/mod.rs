@@ -79,7 +79,10 @@ pub fn propose(
     defaults: &ResourceDefaults,
 ) -> Proposal {
     // Arrows (`443 -> 8443`) are words, not redirections.
-    let normalised = text.replace("->", " to ").replace("=>", " to ").replace('→', " to ");
+    let normalised = text
+        .replace("->", " to ")
+        .replace("=>", " to ")
+        .replace('→', " to ");
     let trimmed = normalised.trim();
     if trimmed.is_empty() {
         return not_understood(text, "The request is empty.");

@@ -140,7 +140,9 @@ impl Words {
 
     /// Index of the first word equal to any of `words`.
     pub fn find(&self, words: &[&str]) -> Option<usize> {
-        self.toks.iter().position(|t| words.contains(&t.low.as_str()))
+        self.toks
+            .iter()
+            .position(|t| words.contains(&t.low.as_str()))
     }
 
     /// Whether any word equals any of `words`.
@@ -256,7 +258,15 @@ mod tests {
         let lows: Vec<&str> = w.indices().map(|i| w.low(i)).collect();
         assert_eq!(
             lows,
-            ["create", "a", "networkpolicy", "called", "web-deny", "with", "msg=hello world"]
+            [
+                "create",
+                "a",
+                "networkpolicy",
+                "called",
+                "web-deny",
+                "with",
+                "msg=hello world"
+            ]
         );
         assert!(w.tok(4).unwrap().quoted);
     }

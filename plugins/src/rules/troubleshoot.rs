@@ -15,7 +15,9 @@ pub fn handle(req: &mut Req) -> Proposal {
     };
     let t = target(req, Some(default));
     let res = t.res.unwrap_or(default);
-    let crashing = req.w.has_prefix(&["crash", "restart", "oom", "fail", "error"])
+    let crashing = req
+        .w
+        .has_prefix(&["crash", "restart", "oom", "fail", "error"])
         || req.w.has(&["keeps", "keep"]);
     let Some(name) = t.name else {
         return overview(req, res);
@@ -28,44 +30,121 @@ pub fn handle(req: &mut Req) -> Proposal {
     let events_for = ["events", "--for", obj.as_str()];
     match res {
         Res::Pod => {
-            add(&["describe", "pod", &name], true, "Status, container states, exit codes, recent events");
+            add(
+                &["describe", "pod", &name],
+                true,
+                "Status, container states, exit codes, recent events",
+            );
             if crashing {
-                add(&["logs", &name, "--previous", "--all-containers", "--tail=100"], true,
-                    "Output of the last crashed container");
+                add(
+                    &[
+                        "logs",
+                        &name,
+                        "--previous",
+                        "--all-containers",
+                        "--tail=100",
+                    ],
+                    true,
+                    "Output of the last crashed container",
+                );
             }
-            add(&["logs", &name, "--all-containers", "--tail=100"], true, "Current container output");
+            add(
+                &["logs", &name, "--all-containers", "--tail=100"],
+                true,
+                "Current container output",
+            );
             add(&events_for, true, "Scheduling, image pull and probe events");
         }
         Res::Deployment | Res::StatefulSet | Res::DaemonSet => {
-            add(&["rollout", "status", &obj, "--watch=false"], true, "Whether the rollout is stuck");
-            add(&["describe", res.kubectl(), &name], true, "Conditions, replica counts and events");
-            add(&["get", "pods", "-o", "wide"], true, "Pod states and restarts in the namespace");
+            add(
+                &["rollout", "status", &obj, "--watch=false"],
+                true,
+                "Whether the rollout is stuck",
+            );
+            add(
+                &["describe", res.kubectl(), &name],
+                true,
+                "Conditions, replica counts and events",
+            );
+            add(
+                &["get", "pods", "-o", "wide"],
+                true,
+                "Pod states and restarts in the namespace",
+            );
             add(&events_for, true, "Events of the workload");
-            add(&["logs", &obj, "--all-containers", "--tail=100"], true, "Output of one of its pods");
+            add(
+                &["logs", &obj, "--all-containers", "--tail=100"],
+                true,
+                "Output of one of its pods",
+            );
         }
         Res::Service => {
-            add(&["describe", "service", &name], true, "Selector, ports and endpoints");
-            add(&["get", "endpointslices", "-l", &format!("kubernetes.io/service-name={name}")],
-                true, "Ready and not-ready endpoints behind the service");
-            add(&["get", "endpoints", &name], true, "Endpoints (empty when no ready pod matches)");
-            add(&["get", "pods", "--show-labels"], true, "Compare pod labels with the selector");
+            add(
+                &["describe", "service", &name],
+                true,
+                "Selector, ports and endpoints",
+            );
+            add(
+                &[
+                    "get",
+                    "endpointslices",
+                    "-l",
+                    &format!("kubernetes.io/service-name={name}"),
+                ],
+                true,
+                "Ready and not-ready endpoints behind the service",
+            );
+            add(
+                &["get", "endpoints", &name],
+                true,
+                "Endpoints (empty when no ready pod matches)",
+            );
+            add(
+                &["get", "pods", "--show-labels"],
+                true,
+                "Compare pod labels with the selector",
+            );
         }
         Res::Node => {
-            add(&["describe", "node", &name], false, "Conditions, pressure, allocated resources");
-            add(&["get", "node", &name, "-o", "wide"], false, "Status, versions, addresses");
+            add(
+                &["describe", "node", &name],
+                false,
+                "Conditions, pressure, allocated resources",
+            );
+            add(
+                &["get", "node", &name, "-o", "wide"],
+                false,
+                "Status, versions, addresses",
+            );
             add(&events_for, false, "Node events");
         }
         Res::Pvc => {
-            add(&["describe", "pvc", &name], true, "Binding status and provisioning events");
+            add(
+                &["describe", "pvc", &name],
+                true,
+                "Binding status and provisioning events",
+            );
             add(&["get", "storageclass"], false, "Available storage classes");
         }
         Res::Job | Res::CronJob => {
-            add(&["describe", res.kubectl(), &name], true, "Status, failures, events");
-            add(&["logs", &obj, "--all-containers", "--tail=100"], true, "Output of its pod");
+            add(
+                &["describe", res.kubectl(), &name],
+                true,
+                "Status, failures, events",
+            );
+            add(
+                &["logs", &obj, "--all-containers", "--tail=100"],
+                true,
+                "Output of its pod",
+            );
             add(&events_for, true, "Events");
         }
         _ => {
-            add(&["describe", res.kubectl(), &name], res.namespaced(), "Status and events");
+            add(
+                &["describe", res.kubectl(), &name],
+                res.namespaced(),
+                "Status and events",
+            );
             add(&events_for, res.namespaced(), "Events");
         }
     }
@@ -83,7 +162,10 @@ fn overview(req: &Req, res: Res) -> Proposal {
     if !matches!(res, Res::Pod) {
         return req.needs(
             format!("The request does not say which {} to diagnose.", res.kind()),
-            vec![format!("Which {} should I look at? Give its name.", res.kind())],
+            vec![format!(
+                "Which {} should I look at? Give its name.",
+                res.kind()
+            )],
         );
     }
     let mut p = req.proposed(format!(
@@ -97,8 +179,11 @@ fn overview(req: &Req, res: Res) -> Proposal {
             "Pods that are not scheduled yet",
         ));
     } else {
-        p.actions
-            .push(req.action(&["get", "pods", "-o", "wide"], true, "Pod states and restarts"));
+        p.actions.push(req.action(
+            &["get", "pods", "-o", "wide"],
+            true,
+            "Pod states and restarts",
+        ));
     }
     p.actions.push(req.action(
         &["events", "--types=Warning"],

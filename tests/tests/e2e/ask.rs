@@ -32,8 +32,17 @@ fn json_contract_has_exactly_the_documented_keys() {
     let keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["backend", "request", "status", "summary", "manifests", "actions", "findings",
-         "questions", "applied"]
+        [
+            "backend",
+            "request",
+            "status",
+            "summary",
+            "manifests",
+            "actions",
+            "findings",
+            "questions",
+            "applied"
+        ]
     );
     assert_eq!(p["backend"], "rules");
     assert_eq!(p["status"], "proposed");
@@ -47,14 +56,21 @@ fn json_contract_has_exactly_the_documented_keys() {
 
 #[test]
 fn exit_codes_follow_the_status() {
-    assert_eq!(ask_json("create a deployment named web running nginx:1.27").0, 0);
+    assert_eq!(
+        ask_json("create a deployment named web running nginx:1.27").0,
+        0
+    );
     assert_eq!(ask_json("delete namespace kube-system").0, 3);
     assert_eq!(ask_json("scale it up").0, 4);
     assert_eq!(ask_json("tell me a joke").0, 4);
     let out = ask(&["--backend", "nope", "scale web to 2"]);
     assert_eq!(out.status.code(), Some(2));
     let out = ask(&[]);
-    assert_eq!(out.status.code(), Some(2), "no request and no stdin is a usage error");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no request and no stdin is a usage error"
+    );
 }
 
 #[test]
@@ -63,15 +79,24 @@ fn blocked_proposals_say_why() {
     assert_eq!(code, 3);
     assert_eq!(p["status"], "blocked");
     let findings = p["findings"].as_array().unwrap();
-    assert!(findings.iter().any(|f| f["severity"] == "block" && f["gate"] == "no-host-namespaces"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["severity"] == "block" && f["gate"] == "no-host-namespaces")
+    );
 }
 
 #[test]
 fn generated_manifests_have_no_schema_findings() {
-    let (_, p) = ask_json("create a statefulset db running postgres:16.4 on port 5432 with 10Gi storage");
+    let (_, p) =
+        ask_json("create a statefulset db running postgres:16.4 on port 5432 with 10Gi storage");
     assert_eq!(p["status"], "proposed", "{p:#}");
     assert!(
-        p["findings"].as_array().unwrap().iter().all(|f| f["gate"] != "schema"),
+        p["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["gate"] != "schema"),
         "{:#}",
         p["findings"]
     );
@@ -109,7 +134,10 @@ fn text_output_masks_secrets_and_gives_manual_steps() {
     let out = ask(&["create a secret db with password=hunter2 and user=app"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("hunter2"), "{text}");
-    assert!(text.contains("password") && text.contains("********"), "{text}");
+    assert!(
+        text.contains("password") && text.contains("********"),
+        "{text}"
+    );
     assert!(text.contains("Nothing was applied"), "{text}");
     assert!(text.contains("kubectl apply"), "{text}");
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -127,14 +155,22 @@ fn out_dir_gets_unmasked_manifests() {
     ]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("hunter2"), "{text}");
-    assert!(text.contains(&format!("kubectl apply -f {}", out_dir.display())), "{text}");
+    assert!(
+        text.contains(&format!("kubectl apply -f {}", out_dir.display())),
+        "{text}"
+    );
     let written = std::fs::read_to_string(out_dir.join("01-secret-db.yaml")).unwrap();
     assert!(written.contains("hunter2"), "{written}");
 }
 
 #[test]
 fn yaml_output_is_the_same_proposal() {
-    let out = ask(&["--output", "yaml", "--no-apply", "scale deployment web to 2"]);
+    let out = ask(&[
+        "--output",
+        "yaml",
+        "--no-apply",
+        "scale deployment web to 2",
+    ]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("status: proposed"), "{text}");
     assert!(text.contains("--replicas=2"), "{text}");

@@ -134,7 +134,11 @@ pub fn logs(req: &mut Req) -> Proposal {
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut p = req.proposed(format!(
         "Show logs of {}{}",
-        if obj.is_empty() { "the selected pods" } else { &obj },
+        if obj.is_empty() {
+            "the selected pods"
+        } else {
+            &obj
+        },
         req.in_ns()
     ));
     p.actions
@@ -164,13 +168,20 @@ pub fn events(req: &mut Req) -> Proposal {
 pub fn top(req: &mut Req) -> Proposal {
     let node = req.noun_of(&[Res::Node]).is_some();
     let t = target(req, Some(Res::Pod));
-    let (kind, namespaced) = if node { ("nodes", false) } else { ("pods", true) };
+    let (kind, namespaced) = if node {
+        ("nodes", false)
+    } else {
+        ("pods", true)
+    };
     let mut args = vec!["top", kind];
     let name = t.name.filter(|_| t.explicit);
     if let Some(n) = &name {
         args.push(n);
     }
-    let mut p = req.proposed(format!("Show CPU and memory usage of {kind}{}", req.in_ns()));
+    let mut p = req.proposed(format!(
+        "Show CPU and memory usage of {kind}{}",
+        req.in_ns()
+    ));
     p.actions.push(req.action(
         &args,
         namespaced,

@@ -30,7 +30,9 @@ pub fn target(req: &Req, default: Option<Res>) -> Target {
         Some((i, res)) => {
             let name = req.name_near(Some(i)).or_else(|| {
                 // `reduce orders to 1 pod`: the noun came after the name.
-                (i > req.verb_index()).then(|| req.loose_name(req.verb_index())).flatten()
+                (i > req.verb_index())
+                    .then(|| req.loose_name(req.verb_index()))
+                    .flatten()
             });
             Target {
                 res: Some(res),
@@ -41,7 +43,11 @@ pub fn target(req: &Req, default: Option<Res>) -> Target {
         None => Target {
             res: default,
             explicit: false,
-            name: req.s.name.clone().or_else(|| req.loose_name(req.verb_index())),
+            name: req
+                .s
+                .name
+                .clone()
+                .or_else(|| req.loose_name(req.verb_index())),
         },
     }
 }
@@ -67,7 +73,11 @@ pub fn handle(req: &mut Req, verb: Verb) -> Proposal {
             p
         }
         Verb::ApiResources => {
-            let a = req.action(&["api-resources"], false, "Resource types the cluster serves");
+            let a = req.action(
+                &["api-resources"],
+                false,
+                "Resource types the cluster serves",
+            );
             let mut p = req.proposed("List the API resource types the cluster serves");
             p.actions.push(a);
             p

@@ -15,7 +15,9 @@ pub fn scale(req: &mut Req) -> Proposal {
     if !res.scalable() {
         return req.needs(
             format!("A {} cannot be scaled.", res.kind()),
-            vec!["Which Deployment or StatefulSet should I scale, and to how many replicas?".into()],
+            vec![
+                "Which Deployment or StatefulSet should I scale, and to how many replicas?".into(),
+            ],
         );
     }
     let count = req.s.replicas.or(req.s.to_number);
@@ -128,7 +130,8 @@ pub fn label(req: &mut Req, annotate: bool) -> Proposal {
         pairs.join(", "),
         req.in_ns()
     ));
-    p.actions.push(req.action(&args, res.namespaced(), "Sets metadata"));
+    p.actions
+        .push(req.action(&args, res.namespaced(), "Sets metadata"));
     p
 }
 
@@ -169,7 +172,8 @@ pub fn taint(req: &mut Req) -> Proposal {
     let mut args = vec!["taint", "nodes", name.as_str()];
     args.extend(taints.iter().map(String::as_str));
     let mut p = req.proposed(format!("Taint node {name} with {}", taints.join(", ")));
-    p.actions.push(req.action(&args, false, "Changes which pods the node accepts"));
+    p.actions
+        .push(req.action(&args, false, "Changes which pods the node accepts"));
     p
 }
 
@@ -179,7 +183,10 @@ pub fn node(req: &mut Req, verb: Verb) -> Proposal {
     let (word, reason) = match verb {
         Verb::Cordon => ("cordon", "Marks the node unschedulable; running pods stay"),
         Verb::Uncordon => ("uncordon", "Marks the node schedulable again"),
-        _ => ("drain", "Cordons the node and evicts its pods (PDBs are respected)"),
+        _ => (
+            "drain",
+            "Cordons the node and evicts its pods (PDBs are respected)",
+        ),
     };
     let Some(name) = t.name else {
         return req.needs("No node named.", vec![which(Some(Res::Node), word)]);
@@ -218,7 +225,10 @@ pub fn expose(req: &mut Req) -> Proposal {
     }
     let ty = if req.w.has(&["nodeport"]) {
         Some("NodePort")
-    } else if req.w.has(&["loadbalancer", "external", "publicly", "internet"]) {
+    } else if req
+        .w
+        .has(&["loadbalancer", "external", "publicly", "internet"])
+    {
         Some("LoadBalancer")
     } else {
         None

@@ -8,39 +8,51 @@ use crate::rules::slots::PairRole;
 use crate::rules::vocab::{Res, number};
 
 /// A rollable target (Deployment by default), or the question to ask.
-fn rollable(req: &Req, what: &str) -> Result<(Res, String), Proposal> {
+fn rollable(req: &Req, what: &str) -> Result<(Res, String), Box<Proposal>> {
     let t: Target = target(req, Some(Res::Deployment));
     let res = t.res.unwrap_or(Res::Deployment);
     if !res.rollable() {
-        return Err(req.needs(
+        return Err(Box::new(req.needs(
             format!("A {} has no rollouts to {what}.", res.kind()),
             vec![format!(
                 "Which Deployment, StatefulSet or DaemonSet should I {what}?"
             )],
-        ));
+        )));
     }
     match t.name {
         Some(name) => Ok((res, name)),
-        None => Err(req.needs(
+        None => Err(Box::new(req.needs(
             format!("The request does not say which {} to {what}.", res.kind()),
             vec![which(Some(res), what)],
-        )),
+        ))),
     }
 }
 
 /// `kubectl rollout restart|undo|status|history|pause|resume TYPE/NAME`.
 pub fn rollout(req: &mut Req, verb: Verb) -> Proposal {
     let (sub, what, reason) = match verb {
-        Verb::Restart => ("restart", "restart", "Rolling restart: new pods replace old ones"),
+        Verb::Restart => (
+            "restart",
+            "restart",
+            "Rolling restart: new pods replace old ones",
+        ),
         Verb::Undo => ("undo", "roll back", "Return to the previous revision"),
         Verb::Status => ("status", "check", "Shows whether the rollout has completed"),
-        Verb::History => ("history", "list the revisions of", "Lists recorded revisions"),
+        Verb::History => (
+            "history",
+            "list the revisions of",
+            "Lists recorded revisions",
+        ),
         Verb::Pause => ("pause", "pause", "Stops rolling out template changes"),
-        _ => ("resume", "resume", "Rolls out template changes made while paused"),
+        _ => (
+            "resume",
+            "resume",
+            "Rolls out template changes made while paused",
+        ),
     };
     let (res, name) = match rollable(req, what) {
         Ok(t) => t,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let obj = format!("{}/{name}", res.kubectl());
     let mut args = vec!["rollout", sub, obj.as_str()];
@@ -69,12 +81,14 @@ pub fn rollout(req: &mut Req, verb: Verb) -> Proposal {
 pub fn set_image(req: &mut Req) -> Proposal {
     let (res, name) = match rollable(req, "update") {
         Ok(t) => t,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let Some(image) = req.s.image.clone() else {
         return req.needs(
             "The request does not say which image to use.",
-            vec![format!("Which image (registry/name:tag) should {name} run?")],
+            vec![format!(
+                "Which image (registry/name:tag) should {name} run?"
+            )],
         );
     };
     let container = req.s.logs.container.clone().unwrap_or_else(|| "*".into());
@@ -99,7 +113,7 @@ pub fn set_image(req: &mut Req) -> Proposal {
 pub fn set_env(req: &mut Req) -> Proposal {
     let (res, name) = match rollable(req, "update") {
         Ok(t) => t,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let pairs: Vec<String> = req
         .s

@@ -13,7 +13,7 @@ const DATA_ROLES: &[PairRole] = &[PairRole::Plain, PairRole::Env];
 pub fn configmap(req: &mut Req, idx: Option<usize>) -> Proposal {
     let name = match name_or_ask(req, idx, "ConfigMap") {
         Ok(n) => n,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let data = pairs_with(req, DATA_ROLES);
     if data.is_empty() {
@@ -50,13 +50,16 @@ fn value_of(data: &[(String, String)], keys: &[&str]) -> Option<String> {
 pub fn secret(req: &mut Req, idx: Option<usize>) -> Proposal {
     let name = match name_or_ask(req, idx, "Secret") {
         Ok(n) => n,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let data = pairs_with(req, DATA_ROLES);
     if req.w.has(&["tls", "certificate", "cert"]) {
         return tls(req, &name);
     }
-    let kind = if req.w.has(&["docker-registry", "registry", "pull", "imagepullsecret"]) {
+    let kind = if req
+        .w
+        .has(&["docker-registry", "registry", "pull", "imagepullsecret"])
+    {
         let server = req
             .s
             .hosts
@@ -109,7 +112,11 @@ fn tls(req: &Req, name: &str) -> Proposal {
         .w
         .indices()
         .map(|i| req.w.raw(i))
-        .filter(|r| [".crt", ".pem", ".cert", ".key"].iter().any(|e| r.ends_with(e)))
+        .filter(|r| {
+            [".crt", ".pem", ".cert", ".key"]
+                .iter()
+                .any(|e| r.ends_with(e))
+        })
         .collect();
     let cert = files.iter().find(|f| !f.ends_with(".key"));
     let key = files.iter().find(|f| f.ends_with(".key"));
@@ -121,7 +128,10 @@ fn tls(req: &Req, name: &str) -> Proposal {
     };
     let cert_flag = format!("--cert={cert}");
     let key_flag = format!("--key={key}");
-    let mut p = req.proposed(format!("Create TLS Secret {name} from {cert} and {key}{}", req.in_ns()));
+    let mut p = req.proposed(format!(
+        "Create TLS Secret {name} from {cert} and {key}{}",
+        req.in_ns()
+    ));
     p.actions.push(req.action(
         &["create", "secret", "tls", name, &cert_flag, &key_flag],
         true,

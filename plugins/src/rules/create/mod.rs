@@ -74,12 +74,12 @@ pub fn handle(req: &mut Req) -> Proposal {
 }
 
 /// The object name, or the question to ask for it.
-pub fn name_or_ask(req: &Req, idx: Option<usize>, kind: &str) -> Result<String, Proposal> {
+pub fn name_or_ask(req: &Req, idx: Option<usize>, kind: &str) -> Result<String, Box<Proposal>> {
     req.name_near(idx).ok_or_else(|| {
-        req.needs(
+        Box::new(req.needs(
             format!("The request does not name the {kind}."),
             vec![format!("What should the {kind} be called?")],
-        )
+        ))
     })
 }
 

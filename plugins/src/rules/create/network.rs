@@ -66,9 +66,17 @@ pub fn ingress(req: &mut Req, idx: Option<usize>) -> Proposal {
     let host_text = req.s.hosts.join(", ");
     let mut p = req.proposed(format!(
         "Create Ingress {name} routing {}{} to service {service}:{port}{}{}",
-        if host_text.is_empty() { "all hosts" } else { &host_text },
+        if host_text.is_empty() {
+            "all hosts"
+        } else {
+            &host_text
+        },
         paths.join(", "),
-        if tls { " with TLS (secret must exist)" } else { "" },
+        if tls {
+            " with TLS (secret must exist)"
+        } else {
+            ""
+        },
         req.in_ns()
     ));
     p.manifests.push(spec.build());
@@ -92,9 +100,13 @@ pub fn traffic(req: &mut Req) -> Proposal {
     let mut from_pods = Labels::new();
     let mut targets = Labels::new();
     for pair in &req.s.pairs {
-        let before: Vec<&str> = (pair.pos.saturating_sub(3)..pair.pos).map(|k| w.low(k)).collect();
+        let before: Vec<&str> = (pair.pos.saturating_sub(3)..pair.pos)
+            .map(|k| w.low(k))
+            .collect();
         let from_pos = before.iter().rposition(|t| *t == "from");
-        let to_pos = before.iter().rposition(|t| matches!(*t, "to" | "for" | "reach" | "into"));
+        let to_pos = before
+            .iter()
+            .rposition(|t| matches!(*t, "to" | "for" | "reach" | "into"));
         if allow && from_pos.is_some() && from_pos > to_pos {
             from_pods.insert(pair.key.clone(), pair.value.clone());
         } else {
@@ -122,27 +134,45 @@ pub fn traffic(req: &mut Req) -> Proposal {
             .clone()
             .or_else(|| from_pods.values().next().cloned())
             .unwrap_or_default();
-        let dst = targets.values().next().cloned().unwrap_or_else(|| "all".into());
+        let dst = targets
+            .values()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| "all".into());
         (
-            req.s.name.clone().unwrap_or_else(|| format!("allow-{src}-to-{dst}")),
+            req.s
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("allow-{src}-to-{dst}")),
             format!("Allow ingress from {src} to {dst} pods"),
         )
     } else {
         (
-            req.s.name.clone().unwrap_or_else(|| format!("default-deny-{suffix}")),
+            req.s
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("default-deny-{suffix}")),
             format!("Deny all {suffix} traffic"),
         )
     };
-    let name: String = name.chars().take(63).collect::<String>().trim_end_matches('-').to_owned();
+    let name: String = name
+        .chars()
+        .take(63)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned();
     let spec = NetworkPolicySpec {
         name: name.clone(),
         namespace: ns(req),
         pod_selector: targets,
-        direction: if allow { PolicyDirection::Ingress } else { direction },
+        direction: if allow {
+            PolicyDirection::Ingress
+        } else {
+            direction
+        },
         from_pods: (!from_pods.is_empty()).then_some(from_pods),
-        from_namespaces: from_ns.map(|n| {
-            Labels::from([("kubernetes.io/metadata.name".to_owned(), n)])
-        }),
+        from_namespaces: from_ns
+            .map(|n| Labels::from([("kubernetes.io/metadata.name".to_owned(), n)])),
         ports: if allow { ports } else { Vec::new() },
     };
     let mut p = req.proposed(format!("{summary} (NetworkPolicy {name}){}", req.in_ns()));

@@ -15,7 +15,7 @@ const CLUSTER_ROLES: &[&str] = &["cluster-admin", "admin", "edit", "view"];
 pub fn service_account(req: &mut Req, idx: Option<usize>) -> Proposal {
     let name = match name_or_ask(req, idx, "ServiceAccount") {
         Ok(n) => n,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let mut p = req.proposed(format!("Create ServiceAccount {name}{}", req.in_ns()));
     p.manifests.push(sa(&name, ns(req).as_deref()));
@@ -31,7 +31,11 @@ fn rbac_resource(res: Res) -> Option<(String, String)> {
         Res::Hpa => "autoscaling",
         Res::Pdb => "policy",
         Res::Role | Res::RoleBinding => "rbac.authorization.k8s.io",
-        Res::All | Res::Node | Res::Namespace | Res::Pv | Res::ClusterRoleBinding
+        Res::All
+        | Res::Node
+        | Res::Namespace
+        | Res::Pv
+        | Res::ClusterRoleBinding
         | Res::StorageClass => return None,
         _ => "",
     };
@@ -49,7 +53,7 @@ fn rbac_resource(res: Res) -> Option<(String, String)> {
 pub fn role(req: &mut Req, idx: Option<usize>) -> Proposal {
     let name = match name_or_ask(req, idx, "Role") {
         Ok(n) => n,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let mut resources: Vec<(String, String)> = req
         .nouns()
@@ -116,11 +120,21 @@ pub fn bind(req: &mut Req) -> Proposal {
         .find_map(|i| {
             let low = w.low(i);
             let is_role_word = matches!(low, "role" | "clusterrole" | "bind" | "grant" | "give");
-            (is_role_word && is_name(w.low(i + 1)) && resource(w.low(i + 1)).is_none()
-                && !matches!(w.low(i + 1), "user" | "group" | "sa" | "serviceaccount" | "the" | "a"))
-                .then(|| w.low(i + 1).to_owned())
+            (is_role_word
+                && is_name(w.low(i + 1))
+                && resource(w.low(i + 1)).is_none()
+                && !matches!(
+                    w.low(i + 1),
+                    "user" | "group" | "sa" | "serviceaccount" | "the" | "a"
+                ))
+            .then(|| w.low(i + 1).to_owned())
         })
-        .or_else(|| w.indices().map(|i| w.low(i)).find(|t| CLUSTER_ROLES.contains(t)).map(str::to_owned))
+        .or_else(|| {
+            w.indices()
+                .map(|i| w.low(i))
+                .find(|t| CLUSTER_ROLES.contains(t))
+                .map(str::to_owned)
+        })
         .or_else(|| read_only.then(|| "view".to_owned()));
     let subject = subject(req);
     let (Some(role), Some(subject)) = (role, subject) else {
@@ -131,11 +145,20 @@ pub fn bind(req: &mut Req) -> Proposal {
     };
     let cluster_role = CLUSTER_ROLES.contains(&role.as_str()) || w.has(&["clusterrole"]);
     let cluster_wide = role == "cluster-admin"
-        || w.has(&["cluster-wide", "clusterwide", "clusterrolebinding", "allnamespaces"]);
+        || w.has(&[
+            "cluster-wide",
+            "clusterwide",
+            "clusterrolebinding",
+            "allnamespaces",
+        ]);
     let who = match &subject {
         Subject::User(n) | Subject::Group(n) | Subject::ServiceAccount(n) => n.clone(),
     };
-    let name = req.s.name.clone().unwrap_or_else(|| format!("{role}-{who}"));
+    let name = req
+        .s
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{role}-{who}"));
     let spec = RoleBindingSpec {
         name: name.clone(),
         namespace: ns(req),
@@ -147,7 +170,11 @@ pub fn bind(req: &mut Req) -> Proposal {
     let mut p = req.proposed(format!(
         "Bind {} {role} to {who}{}",
         if cluster_role { "ClusterRole" } else { "Role" },
-        if cluster_wide { " cluster-wide".to_owned() } else { req.in_ns() }
+        if cluster_wide {
+            " cluster-wide".to_owned()
+        } else {
+            req.in_ns()
+        }
     ));
     p.manifests.push(spec.build());
     p

@@ -10,9 +10,7 @@ use crate::rules::vocab::Res;
 
 /// The workload named in the request (`for deployment web`), defaulting to a Deployment.
 fn workload(req: &Req, idx: Option<usize>) -> (Res, Option<String>) {
-    if let Some((i, res)) =
-        req.noun_of(&[Res::Deployment, Res::StatefulSet, Res::ReplicaSet])
-    {
+    if let Some((i, res)) = req.noun_of(&[Res::Deployment, Res::StatefulSet, Res::ReplicaSet]) {
         return (res, name_after(&req.w, i));
     }
     let after_for = req
@@ -71,7 +69,10 @@ pub fn pdb(req: &mut Req, idx: Option<usize>) -> Proposal {
     let budget = if let Some(pct) = req.s.cpu_percent {
         Some(DisruptionBudget::MinAvailable(format!("{pct}%")))
     } else if req.w.has(&["unavailable"]) {
-        req.s.max.or(req.s.min).map(|n| DisruptionBudget::MaxUnavailable(n.to_string()))
+        req.s
+            .max
+            .or(req.s.min)
+            .map(|n| DisruptionBudget::MaxUnavailable(n.to_string()))
     } else {
         req.s
             .min
@@ -82,12 +83,17 @@ pub fn pdb(req: &mut Req, idx: Option<usize>) -> Proposal {
     let (Some(name), Some(budget), false) = (name, budget, selector.is_empty()) else {
         return req.needs(
             "The disruption budget request is missing details.",
-            vec!["Which pods (deployment name or label key=value) and how many must stay \
+            vec![
+                "Which pods (deployment name or label key=value) and how many must stay \
                   available (min available N)?"
-                .into()],
+                    .into(),
+            ],
         );
     };
-    let mut p = req.proposed(format!("Create PodDisruptionBudget {name} ({budget:?}){}", req.in_ns()));
+    let mut p = req.proposed(format!(
+        "Create PodDisruptionBudget {name} ({budget:?}){}",
+        req.in_ns()
+    ));
     p.manifests.push(
         PdbSpec {
             name,

@@ -11,7 +11,7 @@ use crate::rules::slots::PairRole;
 pub fn namespace(req: &mut Req, idx: Option<usize>) -> Proposal {
     let name = match name_or_ask(req, idx, "Namespace") {
         Ok(n) => n,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let mut labels: Labels = pairs_with(req, &[PairRole::Label, PairRole::Plain])
         .into_iter()
@@ -30,7 +30,7 @@ pub fn namespace(req: &mut Req, idx: Option<usize>) -> Proposal {
 pub fn pvc(req: &mut Req, idx: Option<usize>) -> Proposal {
     let name = match name_or_ask(req, idx, "PersistentVolumeClaim") {
         Ok(n) => n,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let Some(size) = req.s.storage.size.clone() else {
         return req.needs(

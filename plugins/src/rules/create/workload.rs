@@ -29,7 +29,13 @@ fn name_from_image(image: &str) -> Option<String> {
     let base = last.split(':').next()?;
     let name: String = base
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .take(63)
         .collect();
     let name = name.trim_matches('-').to_owned();
@@ -38,7 +44,14 @@ fn name_from_image(image: &str) -> Option<String> {
 
 /// The Service type words ask for, if any.
 fn service_type(req: &Req) -> Option<ServiceType> {
-    if req.w.has(&["loadbalancer", "lb", "external", "externally", "publicly", "internet"]) {
+    if req.w.has(&[
+        "loadbalancer",
+        "lb",
+        "external",
+        "externally",
+        "publicly",
+        "internet",
+    ]) {
         Some(ServiceType::LoadBalancer)
     } else if req.w.has(&["nodeport"]) {
         Some(ServiceType::NodePort)
@@ -102,7 +115,12 @@ pub fn create(req: &mut Req, res: Res, idx: Option<usize>) -> Proposal {
     w.host_network = req.w.has(&["hostnetwork"]);
     w.host_pid = req.w.has(&["hostpid"]);
     if req.w.has(&["hostpath"]) {
-        w.host_path = req.s.storage.mount_path.clone().or(req.s.paths.first().cloned());
+        w.host_path = req
+            .s
+            .storage
+            .mount_path
+            .clone()
+            .or(req.s.paths.first().cloned());
         if w.host_path.is_none() {
             return req.needs(
                 "A hostPath mount needs a path.",
@@ -115,7 +133,12 @@ pub fn create(req: &mut Req, res: Res, idx: Option<usize>) -> Proposal {
     {
         w.volume = Some(VolumeClaim {
             size: size.clone(),
-            mount_path: req.s.storage.mount_path.clone().unwrap_or_else(|| "/data".into()),
+            mount_path: req
+                .s
+                .storage
+                .mount_path
+                .clone()
+                .unwrap_or_else(|| "/data".into()),
             storage_class: req.s.storage.class.clone(),
         });
     }
@@ -145,7 +168,8 @@ pub fn create(req: &mut Req, res: Res, idx: Option<usize>) -> Proposal {
             ports: req.s.ports.clone(),
         };
         p.manifests.push(svc.build());
-        p.summary.push_str(&format!(", exposed by a {ty:?} Service"));
+        p.summary
+            .push_str(&format!(", exposed by a {ty:?} Service"));
     }
     p
 }
@@ -155,7 +179,9 @@ fn split_plain(req: &Req) -> (Vec<(String, String)>, Labels) {
     let mut env = pairs_with(req, &[PairRole::Env]);
     let mut labels: Labels = pairs_with(req, &[PairRole::Label]).into_iter().collect();
     for (k, v) in pairs_with(req, &[PairRole::Plain]) {
-        if k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+        if k.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
             env.push((k, v));
         } else {
             labels.insert(k, v);
@@ -165,9 +191,17 @@ fn split_plain(req: &Req) -> (Vec<(String, String)>, Labels) {
 }
 
 fn summary(req: &Req, w: &Workload) -> String {
-    let mut s = format!("Create {} {} running {}", w.kind.kind(), w.name, w.container.image);
+    let mut s = format!(
+        "Create {} {} running {}",
+        w.kind.kind(),
+        w.name,
+        w.container.image
+    );
     if let Some(r) = w.replicas {
-        s.push_str(&format!(" with {r} replica{}", if r == 1 { "" } else { "s" }));
+        s.push_str(&format!(
+            " with {r} replica{}",
+            if r == 1 { "" } else { "s" }
+        ));
     }
     if let Some(cron) = &w.schedule {
         s.push_str(&format!(" on schedule \"{cron}\""));
@@ -190,7 +224,9 @@ pub fn standalone_service(req: &mut Req, idx: Option<usize>) -> Proposal {
         let Some(port) = req.s.ports.first().copied() else {
             return req.needs(
                 "A Service needs a port.",
-                vec![format!("On which port should the Service for {target} listen?")],
+                vec![format!(
+                    "On which port should the Service for {target} listen?"
+                )],
             );
         };
         let mut argv: Vec<String> = ["expose", res.kubectl(), &target]
@@ -210,14 +246,23 @@ pub fn standalone_service(req: &mut Req, idx: Option<usize>) -> Proposal {
             _ => {}
         }
         let refs: Vec<&str> = argv.iter().map(String::as_str).collect();
-        let action: Action = req.action(&refs, true, "Creates a Service with the workload's selector");
-        let mut p = req.proposed(format!("Expose {} {target} on port {}{}", res.kind().to_lowercase(), port.port, req.in_ns()));
+        let action: Action = req.action(
+            &refs,
+            true,
+            "Creates a Service with the workload's selector",
+        );
+        let mut p = req.proposed(format!(
+            "Expose {} {target} on port {}{}",
+            res.kind().to_lowercase(),
+            port.port,
+            req.in_ns()
+        ));
         p.actions.push(action);
         return p;
     }
     let name = match name_or_ask(req, idx, "Service") {
         Ok(n) => n,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     if req.s.ports.is_empty() {
         return req.needs(
@@ -225,8 +270,9 @@ pub fn standalone_service(req: &mut Req, idx: Option<usize>) -> Proposal {
             vec![format!("On which port should Service {name} listen?")],
         );
     }
-    let mut selector: Labels =
-        pairs_with(req, &[PairRole::Label, PairRole::Plain]).into_iter().collect();
+    let mut selector: Labels = pairs_with(req, &[PairRole::Label, PairRole::Plain])
+        .into_iter()
+        .collect();
     let assumed = selector.is_empty();
     if assumed {
         selector.insert(NAME_LABEL.to_owned(), name.clone());
@@ -240,12 +286,21 @@ pub fn standalone_service(req: &mut Req, idx: Option<usize>) -> Proposal {
         ports: req.s.ports.clone(),
     };
     let sel: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let ports: Vec<String> = req.s.ports.iter().map(|p: &PortMap| p.port.to_string()).collect();
+    let ports: Vec<String> = req
+        .s
+        .ports
+        .iter()
+        .map(|p: &PortMap| p.port.to_string())
+        .collect();
     let mut p = req.proposed(format!(
         "Create {ty:?} Service {name} on port {} selecting pods labelled {}{}{}",
         ports.join(", "),
         sel.join(","),
-        if assumed { " (say `for app=NAME` to select other pods)" } else { "" },
+        if assumed {
+            " (say `for app=NAME` to select other pods)"
+        } else {
+            ""
+        },
         req.in_ns()
     ));
     p.manifests.push(svc.build());

@@ -21,8 +21,10 @@ pub fn is_host(s: &str) -> bool {
 pub fn health_path(w: &mut Words) -> Option<String> {
     for i in w.indices() {
         let low = w.low(i);
-        if !matches!(low, "healthcheck" | "health" | "probe" | "probes" | "readiness" | "liveness")
-        {
+        if !matches!(
+            low,
+            "healthcheck" | "health" | "probe" | "probes" | "readiness" | "liveness"
+        ) {
             continue;
         }
         for j in i + 1..(i + 4).min(w.len()) {
@@ -43,7 +45,10 @@ pub fn extract(w: &mut Words) -> (Vec<String>, Vec<String>) {
         if w.used(i) {
             continue;
         }
-        let low = w.low(i).trim_start_matches("https://").trim_start_matches("http://");
+        let low = w
+            .low(i)
+            .trim_start_matches("https://")
+            .trim_start_matches("http://");
         let (host, path) = match low.split_once('/') {
             Some((h, p)) if !h.is_empty() => (h, Some(format!("/{p}"))),
             _ => (low, None),

@@ -20,7 +20,16 @@ static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words after which the next word is an image.
 const ANNOUNCE: &[&str] = &[
-    "image", "using", "running", "runs", "run", "deploy", "from", "with", "of", "container",
+    "image",
+    "using",
+    "running",
+    "runs",
+    "run",
+    "deploy",
+    "from",
+    "with",
+    "of",
+    "container",
 ];
 
 /// Whether `raw` is a syntactically valid image reference.
@@ -67,8 +76,8 @@ pub fn extract(w: &mut Words) -> Option<String> {
             j += if w.low(j) == "the" { 2 } else { 1 };
         }
         let raw = w.raw(j);
-        let strong = matches!(w.low(i), "image" | "using" | "running" | "runs")
-            || w.low(j - 1) == "image";
+        let strong =
+            matches!(w.low(i), "image" | "using" | "running" | "runs") || w.low(j - 1) == "image";
         let weak_ok = matches!(w.low(i), "deploy" | "run") && raw.contains(':');
         if !w.used(j)
             && (strong || weak_ok || (w.low(i) == "deploy" && !raw.is_empty()))
@@ -97,7 +106,10 @@ fn looks_like_host_path(raw: &str) -> bool {
     first.contains('.')
         && !raw.contains(':')
         && !raw.contains('@')
-        && matches!(tld, "com" | "org" | "net" | "dev" | "app" | "local" | "internal")
+        && matches!(
+            tld,
+            "com" | "org" | "net" | "dev" | "app" | "local" | "internal"
+        )
         && rest.split('/').count() <= 1
 }
 
@@ -111,12 +123,18 @@ mod tests {
 
     #[test]
     fn references() {
-        assert_eq!(image("deploy nginx:1.25.5 now").as_deref(), Some("nginx:1.25.5"));
+        assert_eq!(
+            image("deploy nginx:1.25.5 now").as_deref(),
+            Some("nginx:1.25.5")
+        );
         assert_eq!(
             image("with docker.io/library/elasticsearch:8.15.0, 3 replicas").as_deref(),
             Some("docker.io/library/elasticsearch:8.15.0")
         );
-        assert_eq!(image("using curlimages/curl").as_deref(), Some("curlimages/curl"));
+        assert_eq!(
+            image("using curlimages/curl").as_deref(),
+            Some("curlimages/curl")
+        );
         assert_eq!(image("running redis:7").as_deref(), Some("redis:7"));
         assert_eq!(image("image busybox please").as_deref(), Some("busybox"));
         assert_eq!(image("forward 8080:80").as_deref(), None);

@@ -15,7 +15,11 @@ pub fn extract(w: &mut Words) -> LogOpts {
             "tail" | "last" | "--tail" => {
                 if let Some(n) = number(w.low(i + 1)) {
                     o.tail = Some(n);
-                    let end = if matches!(w.low(i + 2), "lines" | "line") { i + 3 } else { i + 2 };
+                    let end = if matches!(w.low(i + 2), "lines" | "line") {
+                        i + 3
+                    } else {
+                        i + 2
+                    };
                     w.mark(i..end);
                 } else if w.low(i + 1) == "-f" {
                     o.follow = true;
@@ -55,7 +59,9 @@ mod tests {
 
     #[test]
     fn options() {
-        let o = extract(&mut Words::new("last 50 lines of the previous container app, follow"));
+        let o = extract(&mut Words::new(
+            "last 50 lines of the previous container app, follow",
+        ));
         assert_eq!(o.tail, Some(50));
         assert!(o.previous && o.follow);
         assert_eq!(o.container.as_deref(), Some("app"));

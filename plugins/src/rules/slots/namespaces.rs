@@ -7,8 +7,24 @@ use crate::rules::vocab::{STOPWORDS, is_label, resource};
 
 /// Words that cannot follow a bare `in` as a namespace.
 const NOT_AFTER_IN: &[&str] = &[
-    "json", "yaml", "wide", "detail", "details", "order", "parallel", "production", "case",
-    "place", "total", "front", "use", "there", "here", "minutes", "seconds", "hours",
+    "json",
+    "yaml",
+    "wide",
+    "detail",
+    "details",
+    "order",
+    "parallel",
+    "production",
+    "case",
+    "place",
+    "total",
+    "front",
+    "use",
+    "there",
+    "here",
+    "minutes",
+    "seconds",
+    "hours",
     "allnamespaces",
 ];
 
@@ -42,7 +58,11 @@ pub fn extract(w: &mut Words) -> Option<Ns> {
             && is_label(w.low(i + 1))
             && !STOPWORDS.contains(&w.low(i + 1))
         {
-            let start = if matches!(prev, "in" | "into" | "inside" | "within") { i - 1 } else { i };
+            let start = if matches!(prev, "in" | "into" | "inside" | "within") {
+                i - 1
+            } else {
+                i
+            };
             w.mark(start..i + 2);
             return Some(Ns::Named(w.low(i + 1).to_owned()));
         }

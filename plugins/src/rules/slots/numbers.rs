@@ -6,13 +6,20 @@ use crate::rules::vocab::number;
 
 /// Words that count replicas.
 const UNITS: &[&str] = &[
-    "replica", "replicas", "pod", "pods", "instance", "instances", "copy", "copies",
+    "replica",
+    "replicas",
+    "pod",
+    "pods",
+    "instance",
+    "instances",
+    "copy",
+    "copies",
 ];
 
 /// Words that mean a number is *not* a replica count or port.
 pub const NOT_COUNT: &[&str] = &[
-    "minute", "minutes", "min", "mins", "hour", "hours", "second", "seconds", "day", "days",
-    "%", "percent", "lines", "line", "gb", "gi", "mb", "mi", "cpu", "cpus", "core", "cores",
+    "minute", "minutes", "min", "mins", "hour", "hours", "second", "seconds", "day", "days", "%",
+    "percent", "lines", "line", "gb", "gi", "mb", "mi", "cpu", "cpus", "core", "cores",
 ];
 
 fn num_at(w: &Words, i: usize) -> Option<u32> {
@@ -51,7 +58,11 @@ pub fn replicas(w: &mut Words) -> Option<u32> {
             num_at(w, i).filter(|_| UNITS.contains(&w.low(i + 1)))
         };
         if let Some(n) = n {
-            let end = if matches!(low, "a" | "an") { i + 3 } else { i + 2 };
+            let end = if matches!(low, "a" | "an") {
+                i + 3
+            } else {
+                i + 2
+            };
             w.mark(i..end);
             return Some(n);
         }
@@ -69,8 +80,11 @@ pub fn range(w: &mut Words) -> (Option<u32>, Option<u32>) {
         }
         let low = w.low(i);
         if matches!(low, "from" | "between")
-            && let (Some(a), true, Some(b)) =
-                (num_at(w, i + 1), matches!(w.low(i + 2), "to" | "and"), num_at(w, i + 3))
+            && let (Some(a), true, Some(b)) = (
+                num_at(w, i + 1),
+                matches!(w.low(i + 2), "to" | "and"),
+                num_at(w, i + 3),
+            )
             && !NOT_COUNT.contains(&w.low(i + 4))
         {
             (min, max) = (Some(a.min(b)), Some(a.max(b)));
@@ -89,11 +103,18 @@ pub fn range(w: &mut Words) -> (Option<u32>, Option<u32>) {
         };
         if let Some(is_min) = is_min {
             let mut j = i + skip;
-            if matches!(w.low(j), "of" | "replicas" | "pods" | "available" | "unavailable") {
+            if matches!(
+                w.low(j),
+                "of" | "replicas" | "pods" | "available" | "unavailable"
+            ) {
                 j += 1;
             }
             if let Some(n) = num_at(w, j) {
-                if is_min { min = Some(n) } else { max = Some(n) }
+                if is_min {
+                    min = Some(n)
+                } else {
+                    max = Some(n)
+                }
                 w.mark(i..j + 1);
                 if UNITS.contains(&w.low(j + 1)) {
                     w.mark(j + 1..j + 2);
@@ -195,7 +216,10 @@ mod tests {
             range(&mut Words::new("between 3 and 6 replicas")),
             (Some(3), Some(6))
         );
-        assert_eq!(percents(&mut Words::new("memory at 70 percent")), (None, Some(70)));
+        assert_eq!(
+            percents(&mut Words::new("memory at 70 percent")),
+            (None, Some(70))
+        );
         assert_eq!(to_number(&mut Words::new("scale web to two")), Some(2));
         assert_eq!(to_number(&mut Words::new("to 5 minutes")), None);
     }

@@ -12,7 +12,14 @@ enum Which {
 }
 
 const STORAGE_WORDS: &[&str] = &[
-    "storage", "disk", "volume", "pvc", "size", "capacity", "persistent", "claim",
+    "storage",
+    "disk",
+    "volume",
+    "pvc",
+    "size",
+    "capacity",
+    "persistent",
+    "claim",
 ];
 
 /// Normalises a memory quantity (`512MB` → `512Mi`, `1gi` → `1Gi`); `None` if it is not one.
@@ -59,7 +66,15 @@ pub fn extract(w: &mut Words) -> Resources {
             let lo = i.saturating_sub(3);
             let near = |words: &[&str]| (lo..i + 3).any(|k| k != i && words.contains(&w.low(k)));
             let mem_word = near(&["memory", "mem", "ram"]);
-            let cpu_word = near(&["cpu", "cpus", "core", "cores", "vcpu", "vcpus", "millicores"]);
+            let cpu_word = near(&[
+                "cpu",
+                "cpus",
+                "core",
+                "cores",
+                "vcpu",
+                "vcpus",
+                "millicores",
+            ]);
             let budget_word = near(&["limit", "limits", "request", "requests"]);
             if near(STORAGE_WORDS) && !mem_word {
                 continue;
@@ -76,8 +91,16 @@ pub fn extract(w: &mut Words) -> Resources {
         };
         let Some(value) = value else { continue };
         // The nearest `limit`/`request` word decides; without one, both are set.
-        let limit = nearest(w, i, &["limit", "limits", "max", "maximum", "cap", "capped"]);
-        let request = nearest(w, i, &["request", "requests", "requesting", "reserve", "minimum"]);
+        let limit = nearest(
+            w,
+            i,
+            &["limit", "limits", "max", "maximum", "cap", "capped"],
+        );
+        let request = nearest(
+            w,
+            i,
+            &["request", "requests", "requesting", "reserve", "minimum"],
+        );
         let (set_req, set_lim) = match (request, limit) {
             (Some(a), Some(b)) if a < b => (true, false),
             (Some(_), Some(_)) => (false, true),

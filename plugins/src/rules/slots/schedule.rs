@@ -48,8 +48,19 @@ pub fn extract(w: &mut Words) -> Option<Result<String, String>> {
     }
     let mut p = Parts::default();
     let scheduled = w.has(&[
-        "every", "each", "daily", "nightly", "weekly", "monthly", "hourly", "cron", "cronjob",
-        "schedule", "scheduled", "weekdays", "weekends",
+        "every",
+        "each",
+        "daily",
+        "nightly",
+        "weekly",
+        "monthly",
+        "hourly",
+        "cron",
+        "cronjob",
+        "schedule",
+        "scheduled",
+        "weekdays",
+        "weekends",
     ]);
     for i in w.indices() {
         if w.used(i) {
@@ -133,7 +144,8 @@ pub fn extract(w: &mut Words) -> Option<Result<String, String>> {
             "midnight" => set(w, i, &mut p, |p| time(p, 0, 0)),
             "noon" | "midday" => set(w, i, &mut p, |p| time(p, 12, 0)),
             _ => {
-                if let Some(d) = day(low).filter(|_| i > 0 && matches!(w.low(i - 1), "on" | "every"))
+                if let Some(d) =
+                    day(low).filter(|_| i > 0 && matches!(w.low(i - 1), "on" | "every"))
                 {
                     p.dow = Some(d.into());
                     p.any = true;
@@ -145,7 +157,9 @@ pub fn extract(w: &mut Words) -> Option<Result<String, String>> {
                     time(&mut p, h, m);
                     p.any = true;
                     w.mark(i..i + 1 + len);
-                } else if matches!(low, "on" | "the") && let Some(d) = ordinal(next) {
+                } else if matches!(low, "on" | "the")
+                    && let Some(d) = ordinal(next)
+                {
                     p.dom = Some(d.to_string());
                     p.any = true;
                     w.mark(i..i + 2);
@@ -210,7 +224,11 @@ fn clock(w: &Words, i: usize) -> Option<(u32, u32, usize)> {
         (low, "", 1)
     };
     if suffix.is_empty() && matches!(w.low(i + 1), "am" | "pm" | "a.m" | "p.m") {
-        suffix = if w.low(i + 1).starts_with('a') { "am" } else { "pm" };
+        suffix = if w.low(i + 1).starts_with('a') {
+            "am"
+        } else {
+            "pm"
+        };
         len = 2;
     }
     let (h, m) = match body.split_once(':') {
@@ -241,11 +259,19 @@ fn assemble(p: &Parts) -> String {
     let dom = p.dom.clone().unwrap_or_else(|| "*".into());
     let dow = p.dow.clone().unwrap_or_else(|| "*".into());
     if let Some(n) = p.every_minutes {
-        let m = if n <= 1 { "*".to_owned() } else { format!("*/{n}") };
+        let m = if n <= 1 {
+            "*".to_owned()
+        } else {
+            format!("*/{n}")
+        };
         return format!("{m} * * * *");
     }
     if let Some(n) = p.every_hours {
-        let h = if n <= 1 { "*".to_owned() } else { format!("*/{n}") };
+        let h = if n <= 1 {
+            "*".to_owned()
+        } else {
+            format!("*/{n}")
+        };
         return format!("{minute} {h} {dom} * {dow}");
     }
     if let Some(n) = p.every_days {
@@ -258,11 +284,16 @@ fn assemble(p: &Parts) -> String {
 /// macro such as `@daily`.
 fn literal(w: &mut Words) -> Option<String> {
     let field = |s: &str| {
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b"*/,-".contains(&b))
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || b"*/,-".contains(&b))
     };
     for i in w.indices() {
         let low = w.low(i);
-        if matches!(low, "@hourly" | "@daily" | "@weekly" | "@monthly" | "@yearly" | "@midnight") {
+        if matches!(
+            low,
+            "@hourly" | "@daily" | "@weekly" | "@monthly" | "@yearly" | "@midnight"
+        ) {
             w.mark(i..i + 1);
             return Some(low.to_owned());
         }
@@ -316,7 +347,10 @@ mod tests {
         ] {
             assert_eq!(cron(text).as_deref(), Some(want), "{text}");
         }
-        assert!(matches!(extract(&mut Words::new("every 30 seconds")), Some(Err(_))));
+        assert!(matches!(
+            extract(&mut Words::new("every 30 seconds")),
+            Some(Err(_))
+        ));
         assert_eq!(cron("scale web to 3"), None);
     }
 }

@@ -86,6 +86,9 @@ mod tests {
         assert_eq!(s.access_mode.as_deref(), Some("ReadWriteMany"));
         let mut w = Words::new("with 5Gi mounted at /var/lib/data");
         let m = mount_path(&mut w);
-        assert_eq!(extract(&mut w, m).mount_path.as_deref(), Some("/var/lib/data"));
+        assert_eq!(
+            extract(&mut w, m).mount_path.as_deref(),
+            Some("/var/lib/data")
+        );
     }
 }
