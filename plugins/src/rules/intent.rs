@@ -194,7 +194,19 @@ pub fn is_state_word(low: &str) -> bool {
 
 /// Classifies a request.
 pub fn classify(w: &Words) -> Intent {
-    let strong_trouble = w.has(TROUBLE_STRONG) || (w.has(&["what"]) && w.has(&["wrong"]));
+    // A word right after `in`, `namespace`, `named`… is a value, not a keyword.
+    let value_at = |i: usize| {
+        i > 0
+            && matches!(
+                w.low(i - 1),
+                "in" | "namespace" | "ns" | "-n" | "named" | "called" | "name" | "as"
+            )
+    };
+    let keyword = |words: &[&str]| {
+        w.indices()
+            .any(|i| !value_at(i) && words.contains(&w.low(i)))
+    };
+    let strong_trouble = keyword(TROUBLE_STRONG) || (w.has(&["what"]) && w.has(&["wrong"]));
     let weak_trouble =
         w.has(TROUBLE_WEAK) || w.has_prefix(&["crash", "fail"]) || w.has(&["keeps", "keep"]);
     if strong_trouble {
@@ -212,7 +224,7 @@ pub fn classify(w: &Words) -> Intent {
     for i in w.indices() {
         let low = w.low(i);
         let next = w.low(i + 1);
-        if names_object(w, i) {
+        if names_object(w, i) || value_at(i) {
             continue;
         }
         if low == "rollout" || (low == "roll" && next == "out") {
@@ -257,7 +269,10 @@ pub fn classify(w: &Words) -> Intent {
         {
             return Intent::Bind;
         }
-        if matches!(low, "deny" | "block" | "isolate" | "allow" | "restrict") {
+        if matches!(
+            low,
+            "deny" | "block" | "isolate" | "allow" | "restrict" | "firewall"
+        ) {
             return Intent::Traffic;
         }
         if low == "run" || low == "execute" {
@@ -271,7 +286,7 @@ pub fn classify(w: &Words) -> Intent {
                 Intent::Create
             };
         }
-        if low == "schedule" {
+        if matches!(low, "schedule" | "route" | "routing") {
             return Intent::Create;
         }
         if low == "tail" && w.has(&["logs", "log", "-f"]) {

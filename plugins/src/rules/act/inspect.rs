@@ -148,9 +148,12 @@ pub fn logs(req: &mut Req) -> Proposal {
 
 /// `kubectl events [--for TYPE/NAME]`.
 pub fn events(req: &mut Req) -> Proposal {
-    let t = target(req, None);
+    let about = req
+        .nouns()
+        .find(|(_, r)| *r != Res::Event)
+        .map(|(i, r)| (r, req.name_near(Some(i))));
     let mut args: Vec<String> = vec!["events".into()];
-    if let (Some(res), Some(name)) = (t.res.filter(|r| *r != Res::Event), &t.name) {
+    if let Some((res, Some(name))) = &about {
         args.push("--for".into());
         args.push(format!("{}/{name}", res.kubectl()));
     }
@@ -194,7 +197,27 @@ pub fn top(req: &mut Req) -> Proposal {
 pub fn port_forward(req: &mut Req) -> Proposal {
     let t = target(req, Some(Res::Service));
     let res = t.res.unwrap_or(Res::Service);
-    let (Some(name), Some(port)) = (&t.name, req.s.ports.first()) else {
+    // Bare numbers (`5432`, `8080 to 80`) are ports here.
+    let bare: Vec<u16> = req
+        .w
+        .indices()
+        .filter(|&i| !req.w.used(i))
+        .filter_map(|i| req.w.low(i).parse::<u16>().ok())
+        .collect();
+    let guessed = match (bare.first(), req.s.to_number) {
+        (Some(&local), Some(remote)) => {
+            u16::try_from(remote)
+                .ok()
+                .map(|r| shipmate_manifests::build::PortMap {
+                    port: local,
+                    target: r,
+                })
+        }
+        (Some(&p), None) => Some(shipmate_manifests::build::PortMap::same(p)),
+        _ => None,
+    };
+    let port = req.s.ports.first().copied().or(guessed);
+    let (Some(name), Some(port)) = (&t.name, port) else {
         return req.needs(
             "Port-forwarding needs a target and a port.",
             vec!["Which service or pod, and which port (LOCAL:REMOTE)?".into()],
@@ -253,7 +276,7 @@ pub fn exec(req: &mut Req) -> Proposal {
     args.extend(req.ns_flags());
     args.push("--".into());
     if interactive {
-        args.push("sh".into());
+        args.push(if req.w.has(&["bash"]) { "bash" } else { "sh" }.into());
     } else {
         args.extend(command);
     }

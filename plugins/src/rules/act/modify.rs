@@ -20,7 +20,7 @@ pub fn scale(req: &mut Req) -> Proposal {
             ],
         );
     }
-    let count = req.s.replicas.or(req.s.to_number);
+    let count = req.s.replicas.or(req.s.to_number).or(req.s.max);
     let mut questions = Vec::new();
     if t.name.is_none() {
         questions.push(which(Some(res), "scale"));

@@ -9,7 +9,14 @@ use crate::rules::vocab::{Res, number};
 
 /// A rollable target (Deployment by default), or the question to ask.
 fn rollable(req: &Req, what: &str) -> Result<(Res, String), Box<Proposal>> {
-    let t: Target = target(req, Some(Res::Deployment));
+    let mut t: Target = target(req, Some(Res::Deployment));
+    // `restart the pods of deployment web`: the rollable noun is the target.
+    if t.res.is_some_and(|r| !r.rollable())
+        && let Some((i, r)) = req.noun_of(&[Res::Deployment, Res::StatefulSet, Res::DaemonSet])
+    {
+        t.res = Some(r);
+        t.name = req.name_near(Some(i));
+    }
     let res = t.res.unwrap_or(Res::Deployment);
     if !res.rollable() {
         return Err(Box::new(req.needs(

@@ -38,7 +38,14 @@ const CREATABLE: &[Res] = &[
 
 /// Handles a create request.
 pub fn handle(req: &mut Req) -> Proposal {
-    let noun = req.noun_of(CREATABLE);
+    let mut noun = req.noun_of(CREATABLE);
+    // `route shop.example.com to service shop`: hosts make it an Ingress.
+    if !req.s.hosts.is_empty() && matches!(noun, None | Some((_, Res::Service))) {
+        return network::ingress(req, None);
+    }
+    if noun.is_some_and(|(_, r)| r == Res::Namespace) && req.s.image.is_some() {
+        noun = None;
+    }
     let on_every_node = req.w.has(&["every", "each", "all"]) && req.w.has(&["node", "nodes"]);
     let (idx, res) = match noun {
         Some((i, r)) => (Some(i), r),

@@ -92,6 +92,7 @@ pub fn traffic(req: &mut Req) -> Proposal {
     let direction = match (ingress, egress) {
         (true, false) => PolicyDirection::Ingress,
         (false, true) => PolicyDirection::Egress,
+        (true, true) => PolicyDirection::Both,
         _ if w.has(&["isolate"]) || w.has(&["all"]) && !ingress => PolicyDirection::Both,
         _ => PolicyDirection::Ingress,
     };
@@ -152,7 +153,14 @@ pub fn traffic(req: &mut Req) -> Proposal {
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("default-deny-{suffix}")),
-            format!("Deny all {suffix} traffic"),
+            format!(
+                "Deny all {} traffic",
+                if suffix == "all" {
+                    "ingress and egress"
+                } else {
+                    suffix
+                }
+            ),
         )
     };
     let name: String = name

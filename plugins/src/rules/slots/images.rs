@@ -78,7 +78,7 @@ pub fn extract(w: &mut Words) -> Option<String> {
         let raw = w.raw(j);
         let strong =
             matches!(w.low(i), "image" | "using" | "running" | "runs") || w.low(j - 1) == "image";
-        let weak_ok = matches!(w.low(i), "deploy" | "run") && raw.contains(':');
+        let weak_ok = raw.contains(':') && !raw.starts_with(|c: char| c.is_ascii_digit());
         if !w.used(j)
             && (strong || weak_ok || (w.low(i) == "deploy" && !raw.is_empty()))
             && is_image_ref(raw)

@@ -110,10 +110,10 @@ pub fn extract(w: &mut Words) -> Slots {
     s.storage.mount_path = storage::mount_path(w);
     s.schedule = schedule::extract(w);
     s.image = images::extract(w);
-    s.resources = resources::extract(w);
-    s.pairs = pairs::extract(w);
     (s.min, s.max) = numbers::range(w);
     (s.cpu_percent, s.memory_percent) = numbers::percents(w);
+    s.resources = resources::extract(w);
+    s.pairs = pairs::extract(w);
     s.storage = storage::extract(w, s.storage.mount_path.take());
     s.replicas = numbers::replicas(w);
     s.ports = ports::extract(w);

@@ -20,7 +20,8 @@ pub fn explicit(w: &mut Words) -> Option<String> {
         if w.low(i) == "as" && (resource(w.low(j)).is_some() || STOPWORDS.contains(&w.low(j))) {
             continue;
         }
-        if let Some(name) = plausible_name(w, j) {
+        // After `named`/`called` anything name-shaped is the name, even `svc` or `purge`.
+        if let Some(name) = candidate(w, j, w.low(i) != "as") {
             w.mark(i..j + 1);
             return Some(name);
         }
@@ -50,7 +51,7 @@ fn candidate(w: &Words, i: usize, verbs_ok: bool) -> Option<String> {
     if w.used(i)
         || STOPWORDS.contains(&low)
         || PRONOUNS.contains(&low)
-        || (resource(low).is_some() && !tok.quoted)
+        || (resource(low).is_some() && !tok.quoted && !verbs_ok)
         || low.parse::<f64>().is_ok()
         || low.starts_with('-')
         || !is_name(low)
@@ -63,6 +64,9 @@ fn candidate(w: &Words, i: usize, verbs_ok: bool) -> Option<String> {
 
 /// The name right after the resource noun at `noun` (`deployment web`), skipping "named".
 pub fn name_after(w: &Words, noun: usize) -> Option<String> {
+    if resource(w.low(noun + 1)).is_some() {
+        return None;
+    }
     candidate(w, noun + 1, true)
 }
 

@@ -54,7 +54,11 @@ pub fn extract(w: &mut Words) -> Option<Ns> {
         // `namespace X` (unless the namespace *is* the object: `create namespace X`).
         if matches!(low, "namespace" | "ns")
             && prev != "from"
-            && (Some(i) != first_noun || matches!(prev, "in" | "into" | "inside" | "within"))
+            && (Some(i) != first_noun
+                || matches!(
+                    prev,
+                    "in" | "into" | "inside" | "within" | "isolate" | "lock" | "deny" | "block"
+                ))
             && is_label(w.low(i + 1))
             && !STOPWORDS.contains(&w.low(i + 1))
         {
@@ -85,7 +89,7 @@ pub fn extract(w: &mut Words) -> Option<Ns> {
                 && resource(cand).is_none()
                 && cand.parse::<f64>().is_err()
                 && !w.used(j)
-                && !matches!(w.low(j + 1), "container" | "pod")
+                && !matches!(w.low(j + 1), "container" | "pod" | "mode")
             {
                 w.mark(i..j + 1);
                 return Some(Ns::Named(cand.to_owned()));
