@@ -122,6 +122,18 @@ const TROUBLE_WEAK: &[&str] = &[
     "unhealthy",
     "unreachable",
     "down",
+    "returns",
+    "returning",
+    "timeout",
+    "timing",
+    "refused",
+    "500",
+    "502",
+    "503",
+    "504",
+    "slow",
+    "evicted",
+    "crashlooping",
 ];
 
 fn verb_of(low: &str) -> Option<Verb> {
@@ -308,9 +320,10 @@ pub fn classify(w: &Words) -> Intent {
     // No verb: a resource noun with something to build from (`a deployment called x with
     // image y`), or an image alone.
     let noun = w.indices().any(|i| resource(w.low(i)).is_some());
-    let content = w
-        .indices()
-        .any(|i| looks_tagged(w.raw(i)) || w.raw(i).contains('='));
+    let content = w.indices().any(|i| {
+        let raw = w.raw(i);
+        looks_tagged(raw) || raw.contains('=') || raw.starts_with('/') || raw.contains('.')
+    });
     if (noun && (content || w.has(&["called", "named", "every", "daily", "hourly"])))
         || w.indices().any(|i| looks_tagged(w.raw(i)))
     {

@@ -45,7 +45,7 @@ pub fn replicas(w: &mut Words) -> Option<u32> {
             w.mark(i..i + 1);
             return Some(v);
         }
-        if low == "replicas"
+        if matches!(low, "replicas" | "--replicas")
             && let Some(n) = num_at(w, i + 1)
         {
             w.mark(i..i + 2);
