@@ -123,7 +123,8 @@ pub fn propose(
     proposal
 }
 
-fn not_understood(request: &str, why: &str) -> Proposal {
+/// A `not_understood` answer with what the backend can do.
+pub(crate) fn not_understood(request: &str, why: &str) -> Proposal {
     let summary = if why.is_empty() {
         format!("I did not understand the request. {HINT}")
     } else {

@@ -51,7 +51,10 @@ pub fn handle(req: &mut Req) -> Proposal {
         Some((i, r)) => (Some(i), r),
         None if req.s.schedule.is_some() => (None, Res::CronJob),
         None if on_every_node => (None, Res::DaemonSet),
-        None if req.s.image.is_some() => (None, Res::Deployment),
+        None if req.s.image.is_some() || req.w.has(&["deploy", "run"]) => (None, Res::Deployment),
+        None if req.s.pairs.is_empty() && req.s.name.is_none() => {
+            return super::not_understood(&req.text, "");
+        }
         None => {
             return req.needs(
                 "The request does not say what to create.",
