@@ -3,6 +3,7 @@
 //! with diagnosis words (`why`, `crashing`, `pending`) turning it into troubleshooting.
 
 use super::text::Words;
+use super::verbs::{CREATE, TROUBLE_STRONG, TROUBLE_WEAK, verb_of};
 use super::vocab::resource;
 
 /// A kubectl-style action.
@@ -79,93 +80,6 @@ pub enum Intent {
     Troubleshoot,
     /// Nothing recognisable.
     Unknown,
-}
-
-const CREATE: &[&str] = &[
-    "create",
-    "make",
-    "add",
-    "deploy",
-    "launch",
-    "provision",
-    "generate",
-    "new",
-    "need",
-    "want",
-    "install",
-    "start",
-    "setup",
-    "spin",
-    "host",
-    "apply",
-];
-const TROUBLE_STRONG: &[&str] = &[
-    "why",
-    "troubleshoot",
-    "diagnose",
-    "investigate",
-    "debug",
-    "wrong",
-];
-const TROUBLE_WEAK: &[&str] = &[
-    "pending",
-    "notready",
-    "noendpoints",
-    "unavailable",
-    "failing",
-    "broken",
-    "stuck",
-    "oomkilled",
-    "imagepullbackoff",
-    "errimagepull",
-    "restarting",
-    "unhealthy",
-    "unreachable",
-    "down",
-    "returns",
-    "returning",
-    "timeout",
-    "timing",
-    "refused",
-    "500",
-    "502",
-    "503",
-    "504",
-    "slow",
-    "evicted",
-    "crashlooping",
-];
-
-fn verb_of(low: &str) -> Option<Verb> {
-    Some(match low {
-        "scale" | "resize" | "reduce" | "increase" | "decrease" | "shrink" | "grow"
-        | "downscale" | "upscale" | "bring" => Verb::Scale,
-        "restart" | "bounce" | "recycle" | "reboot" | "redeploy" => Verb::Restart,
-        "rollback" | "undo" | "revert" => Verb::Undo,
-        "pause" => Verb::Pause,
-        "resume" | "unpause" => Verb::Resume,
-        "get" | "list" | "show" | "display" | "view" | "print" | "see" | "find" | "fetch"
-        | "check" | "count" => Verb::Get,
-        "describe" | "inspect" | "details" => Verb::Describe,
-        "logs" | "log" => Verb::Logs,
-        "events" => Verb::Events,
-        "top" | "usage" => Verb::Top,
-        "version" => Verb::Version,
-        "api-resources" => Verb::ApiResources,
-        "delete" | "remove" | "destroy" | "kill" | "drop" | "erase" | "purge" | "uninstall"
-        | "terminate" | "nuke" | "wipe" => Verb::Delete,
-        "label" => Verb::Label,
-        "annotate" => Verb::Annotate,
-        "taint" | "untaint" => Verb::Taint,
-        "cordon" => Verb::Cordon,
-        "uncordon" => Verb::Uncordon,
-        "drain" | "evacuate" => Verb::Drain,
-        "expose" | "publish" => Verb::Expose,
-        "autoscale" => Verb::Autoscale,
-        "port-forward" | "forward" => Verb::PortForward,
-        "exec" | "shell" | "ssh" | "attach" => Verb::Exec,
-        _ => return None,
-    })
 }
 
 /// Whether a word is a verb the backend knows (so it is never taken for a name).

@@ -12,8 +12,10 @@ mod create;
 mod intent;
 mod req;
 mod slots;
+mod stopwords;
 mod text;
 mod troubleshoot;
+mod verbs;
 mod vocab;
 
 use async_trait::async_trait;
