@@ -344,3 +344,37 @@ fn namespace_default_applies_when_the_request_names_none() {
     );
     assert!(p.actions[0].argv.contains(&"ops".to_owned()));
 }
+
+#[test]
+fn other_phrasings() {
+    check(&[
+        ("add label tier=web to pod web-0", P, &["label", "tier=web"]),
+        (
+            "change the number of replicas of api to 4",
+            P,
+            &["deployment/api", "--replicas=4"],
+        ),
+        (
+            "create secret generic db --from-literal=user=app",
+            P,
+            &[r#""name":"db""#, r#""user":"app""#],
+        ),
+        (
+            "make user eve a cluster admin",
+            Status::Blocked,
+            &["cluster-admin"],
+        ),
+        (
+            "route traffic for docs.example.com to service docs port 8080",
+            P,
+            &[r#""kind":"Ingress""#],
+        ),
+        (
+            "isolate namespace legacy",
+            P,
+            &[r#""namespace":"legacy""#, "Egress"],
+        ),
+        ("bring billing down to 2 replicas", P, &["--replicas=2"]),
+        ("port-forward deployment web 8080 to 80", P, &["8080:80"]),
+    ]);
+}

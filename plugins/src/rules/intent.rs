@@ -147,11 +147,29 @@ pub fn classify(w: &Words) -> Intent {
             return Intent::Act(Verb::History);
         }
     }
+    // `make user eve a cluster admin`: a role and a subject make a binding.
+    if w.has(&["cluster-admin", "clusterrole"]) && w.has(&["user", "group", "sa", "serviceaccount"])
+    {
+        return Intent::Bind;
+    }
     for i in w.indices() {
         let low = w.low(i);
         let next = w.low(i + 1);
         if names_object(w, i) || value_at(i) {
             continue;
+        }
+        // `add label tier=web to pod x`
+        if matches!(low, "add" | "put" | "apply" | "attach" | "set") {
+            let window: Vec<&str> = (i + 1..i + 4).map(|k| w.low(k)).collect();
+            if window.iter().any(|t| matches!(*t, "label" | "labels")) {
+                return Intent::Act(Verb::Label);
+            }
+            if window
+                .iter()
+                .any(|t| matches!(*t, "annotation" | "annotations"))
+            {
+                return Intent::Act(Verb::Annotate);
+            }
         }
         if low == "rollout" || (low == "roll" && next == "out") {
             let sub = if low == "roll" { w.low(i + 2) } else { next };

@@ -40,6 +40,8 @@ const PHRASES: &[(&[&str], &str)] = &[
     (&["disruption", "budget"], "pdb"),
     (&["pod", "autoscaler"], "hpa"),
     (&["role", "binding"], "rolebinding"),
+    (&["cluster", "admin"], "cluster-admin"),
+    (&["cluster", "admins"], "cluster-admin"),
     (&["load", "balancer"], "loadbalancer"),
     (&["node", "port"], "nodeport"),
     (&["cluster", "ip"], "clusterip"),

@@ -64,10 +64,19 @@ fn candidate(w: &Words, i: usize, verbs_ok: bool) -> Option<String> {
 
 /// The name right after the resource noun at `noun` (`deployment web`), skipping "named".
 pub fn name_after(w: &Words, noun: usize) -> Option<String> {
-    if resource(w.low(noun + 1)).is_some() {
+    // `secret generic db`, `secret docker-registry pull`: skip the type word.
+    let at = if matches!(
+        w.low(noun + 1),
+        "generic" | "opaque" | "docker-registry" | "tls"
+    ) {
+        noun + 2
+    } else {
+        noun + 1
+    };
+    if resource(w.low(at)).is_some() {
         return None;
     }
-    candidate(w, noun + 1, true)
+    candidate(w, at, true)
 }
 
 /// The name right before the resource noun at `noun` (`the web deployment`), when the word
