@@ -361,8 +361,8 @@ fn other_phrasings() {
         ),
         (
             "make user eve a cluster admin",
-            Status::Blocked,
-            &["cluster-admin"],
+            P,
+            &["ClusterRoleBinding", "cluster-admin"],
         ),
         (
             "route traffic for docs.example.com to service docs port 8080",
