@@ -15,12 +15,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use serde_json::Value;
+use shipmate_manifests::parse::{self, Limits};
 use shipmate_manifests::{SchemaError, SchemaSet, SchemaVerdict};
 
 /// Disagreements we have examined, by `file#doc`, with which side is right and why. Empty:
 /// there are none at present. Outside the judged set, by design:
 /// - the 8 documents kubeconform rejects as `error` (duplicate mapping keys) are parser
-///   matters; `load_documents` (serde-saphyr) rejects the same 8, and the assertion counts them
+///   matters; the parser rejects the same 8 (duplicate keys), and the assertion counts them
 ///   as `error`/`error` in the table printed above;
 /// - the 322 `no_schema` documents (custom resources, removed beta APIs) are `no_schema` here
 ///   too.
@@ -49,35 +50,35 @@ fn corpus_dir() -> Option<PathBuf> {
         .find(|dir| dir.join("VERDICTS.jsonl").is_file())
 }
 
-/// Loads the documents of one corpus file, numbered like `VERDICTS.jsonl` (`doc`).
-///
-/// A stand-in for `shipmate_manifests::parse::parse_bytes` while that is being written: YAML
-/// multi-document parsing with `serde-saphyr`, which (like kubeconform) rejects duplicate
-/// mapping keys. When the whole stream fails, the file is split at `---` lines and each document
-/// is parsed alone, so one bad document does not take its neighbours with it. `Err` = could not
-/// be parsed (our verdict `error`).
-fn load_documents(text: &str) -> Vec<Result<Value, String>> {
-    if let Ok(docs) = serde_saphyr::from_str_multiple::<Value, Vec<Value>>(text) {
-        return docs.into_iter().filter(|d| !d.is_null()).map(Ok).collect();
-    }
-    let mut chunks = vec![String::new()];
-    for line in text.lines() {
-        if line.starts_with("---") {
-            chunks.push(String::new());
-        } else if let Some(last) = chunks.last_mut() {
-            last.push_str(line);
-            last.push('\n');
+/// Loads the documents of one corpus file with the real parser, numbered like
+/// `VERDICTS.jsonl` (`doc`). The parser expands a `kind: List` into its items, which keep the
+/// List's index; kubeconform judges the List as one document, so items that share an index are
+/// put back into a `v1 List` here. `Err` = could not be parsed (our verdict `error`).
+fn load_documents(file: &str, bytes: &[u8]) -> Vec<Result<Value, String>> {
+    let mut out: Vec<Result<Value, String>> = Vec::new();
+    let mut items: Vec<Value> = Vec::new();
+    let docs = parse::parse_bytes(file, bytes, &Limits::default());
+    for (i, doc) in docs.iter().enumerate() {
+        let shares_index = |other: Option<&shipmate_manifests::Document>| {
+            other.is_some_and(|o| o.index == doc.index)
+        };
+        let in_list = shares_index(docs.get(i + 1)) || (i > 0 && shares_index(docs.get(i - 1)));
+        match (&doc.content, in_list) {
+            (Ok(object), true) => {
+                items.push(object.clone());
+                if !shares_index(docs.get(i + 1)) {
+                    out.push(Ok(serde_json::json!({
+                        "apiVersion": "v1",
+                        "kind": "List",
+                        "items": std::mem::take(&mut items),
+                    })));
+                }
+            }
+            (Ok(object), false) => out.push(Ok(object.clone())),
+            (Err(e), _) => out.push(Err(e.to_string())),
         }
     }
-    chunks
-        .iter()
-        .filter(|c| {
-            c.lines()
-                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        })
-        .map(|c| serde_saphyr::from_str::<Value>(c).map_err(|e| e.to_string()))
-        .filter(|d| !matches!(d, Ok(Value::Null)))
-        .collect()
+    out
 }
 
 fn verdict_name(v: SchemaVerdict) -> &'static str {
@@ -108,8 +109,8 @@ fn agreement_with_kubeconform_strict() {
     for row in &expected {
         let file = row["file"].as_str().unwrap_or_default();
         files.entry(file.to_owned()).or_insert_with(|| {
-            let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
-            load_documents(&text)
+            let bytes = std::fs::read(dir.join(file)).unwrap_or_default();
+            load_documents(file, &bytes)
         });
     }
 

@@ -8,12 +8,13 @@ use std::time::Instant;
 
 use serde_json::Value;
 use shipmate_manifests::gates::{Constitution, Severity};
+use shipmate_manifests::parse;
 
-/// The shared corpus: `$SHIPMATE_CORPUS`, else `../shared/corpus` next to the repository (or
-/// next to the directory holding this worktree).
+/// The shared corpus: `$SHIPMATE_SHARED/corpus`, else `../shared/corpus` next to the
+/// repository (or next to the directory holding this worktree).
 fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SHIPMATE_CORPUS") {
-        return PathBuf::from(dir);
+    if let Some(dir) = std::env::var_os("SHIPMATE_SHARED") {
+        return PathBuf::from(dir).join("corpus");
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let candidates = [
@@ -27,50 +28,18 @@ fn corpus_dir() -> PathBuf {
         .unwrap_or_else(|| candidates[0].clone())
 }
 
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            yaml_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(p);
-        }
-    }
-}
-
-/// Every document of the corpus (files that do not parse with serde-saphyr are skipped), with
-/// `kind: List` expanded.
+/// Every document of the corpus that parses, as the real parser reads it (`kind: List`
+/// expanded).
 fn corpus() -> Vec<(String, Value)> {
-    let mut files = Vec::new();
-    yaml_files(&corpus_dir(), &mut files);
-    let mut docs = Vec::new();
-    for f in files {
-        let Ok(text) = std::fs::read_to_string(&f) else {
-            continue;
-        };
-        let Ok(values) = serde_saphyr::from_multiple::<Value>(&text) else {
-            continue;
-        };
-        for v in values {
-            if v.get("kind").and_then(Value::as_str) == Some("List") {
-                for item in v
-                    .get("items")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    docs.push((f.display().to_string(), item.clone()));
-                }
-            } else if v.is_object() {
-                docs.push((f.display().to_string(), v));
-            }
-        }
-    }
-    docs
+    let loaded = parse::load_inputs(
+        &[parse::Input::Path(corpus_dir())],
+        &parse::Limits::default(),
+    );
+    loaded
+        .documents
+        .into_iter()
+        .filter_map(|d| Some((d.file, d.content.ok()?)))
+        .collect()
 }
 
 fn counts(c: &Constitution, docs: &[(String, Value)]) -> BTreeMap<String, usize> {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use shipmate_manifests::gates::{Constitution, Finding, Severity};
+use shipmate_manifests::parse::{self, Limits};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,10 +18,13 @@ fn fixture(name: &str) -> PathBuf {
 
 fn read_docs(name: &str) -> Vec<Value> {
     let path = fixture(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("missing fixture {}: {e}", path.display()));
-    serde_saphyr::from_multiple::<Value>(&text)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let bytes =
+        std::fs::read(&path).unwrap_or_else(|e| panic!("missing fixture {}: {e}", path.display()));
+    let name = path.display().to_string();
+    parse::parse_bytes(&name, &bytes, &Limits::default())
+        .into_iter()
+        .map(|d| d.content.unwrap_or_else(|e| panic!("{name}: {e}")))
+        .collect()
 }
 
 /// The built-in constitution with an allowed-registries list, so that every gate can fire.
@@ -61,11 +65,13 @@ fn object_findings(c: &Constitution, docs: &[Value]) -> Vec<Vec<Finding>> {
     findings
 }
 
+/// Action fixtures are plain YAML lists of argv vectors (not Kubernetes objects).
 fn argvs(name: &str) -> Vec<Vec<String>> {
-    read_docs(name)
-        .into_iter()
-        .flat_map(|d| serde_json::from_value::<Vec<Vec<String>>>(d).expect("a list of argv lists"))
-        .collect()
+    let path = fixture(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("missing fixture {}: {e}", path.display()));
+    serde_saphyr::from_str::<Vec<Vec<String>>>(&text)
+        .unwrap_or_else(|e| panic!("{}: a list of argv lists: {e}", path.display()))
 }
 
 #[test]
