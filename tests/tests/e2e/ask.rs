@@ -175,3 +175,23 @@ fn yaml_output_is_the_same_proposal() {
     assert!(text.contains("status: proposed"), "{text}");
     assert!(text.contains("--replicas=2"), "{text}");
 }
+
+#[test]
+fn snapshot_json_deployment_and_service() {
+    let (code, p) = ask_json(
+        "create a deployment named web running nginx:1.27.1 with 2 replicas on port 80 and expose it",
+    );
+    assert_eq!(code, 0);
+    insta::assert_json_snapshot!("ask_json_deployment_service", p);
+}
+
+#[test]
+fn snapshot_text_blocked_and_secret() {
+    let blocked = ask(&["run a pod named sniff using busybox:1.36 with hostNetwork"]);
+    insta::assert_snapshot!(
+        "ask_text_blocked",
+        String::from_utf8(blocked.stdout).unwrap()
+    );
+    let secret = ask(&["create a secret api-token in namespace ops with token=abc123"]);
+    insta::assert_snapshot!("ask_text_secret", String::from_utf8(secret.stdout).unwrap());
+}
