@@ -378,3 +378,22 @@ fn other_phrasings() {
         ("port-forward deployment web 8080 to 80", P, &["8080:80"]),
     ]);
 }
+
+#[test]
+fn pronouns_refer_to_the_last_object_of_the_session() {
+    use shipmate_plugins::{Backend, Context, NoProgress, Request, RulesBackend};
+    let history = [ask("create a deployment named web running nginx:1.27")];
+    let mut progress = NoProgress;
+    let mut cx = Context::new(&mut progress).with_history(&history);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let p = rt
+        .block_on(RulesBackend::new().propose(&Request::new("scale it to 5"), &mut cx))
+        .unwrap();
+    assert_eq!(p.status, Status::Proposed, "{}", p.summary);
+    assert_eq!(p.request, "scale it to 5");
+    assert!(p.actions[0].argv.contains(&"deployment/web".to_owned()));
+    // Without history the same request needs input.
+    assert_eq!(ask("scale it to 5").status, Status::NeedsInput);
+}

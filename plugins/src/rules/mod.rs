@@ -9,6 +9,7 @@
 
 mod act;
 mod create;
+mod history;
 mod intent;
 mod req;
 mod slots;
@@ -67,7 +68,20 @@ impl Backend for RulesBackend {
     }
 
     async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
-        Ok(propose(&req.text, cx.namespace(), cx.resource_defaults()))
+        let first = propose(&req.text, cx.namespace(), cx.resource_defaults());
+        // "scale it to 5": a pronoun refers to the last object of the session.
+        if first.status == Status::NeedsInput
+            && let Some(object) = history::last_object(cx.history())
+            && let Some(text) = history::substitute(&req.text, &object)
+        {
+            let mut resolved = propose(&text, cx.namespace(), cx.resource_defaults());
+            if resolved.status == Status::Proposed {
+                resolved.request = req.text.clone();
+                resolved.summary.push_str(&format!(" (\"it\" = {object})"));
+                return Ok(resolved);
+            }
+        }
+        Ok(first)
     }
 }
 
