@@ -132,7 +132,8 @@ pub fn classify(w: &Words) -> Intent {
         w.indices()
             .any(|i| !value_at(i) && words.contains(&w.low(i)))
     };
-    let strong_trouble = keyword(TROUBLE_STRONG) || (w.has(&["what"]) && w.has(&["wrong"]));
+    let strong_trouble = keyword(TROUBLE_STRONG)
+        || (w.has(&["what", "what's", "whats"]) && w.has(&["wrong", "going", "happening"]));
     let weak_trouble =
         w.has(TROUBLE_WEAK) || w.has_prefix(&["crash", "fail"]) || w.has(&["keeps", "keep"]);
     if strong_trouble {

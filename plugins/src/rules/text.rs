@@ -96,7 +96,7 @@ impl Words {
             let low = raw.to_lowercase();
             toks.push(Tok { raw, low, quoted });
         }
-        let toks = merge_phrases(toks);
+        let toks = merge_phrases(split_kubectl_forms(toks));
         let used = vec![std::cell::Cell::new(false); toks.len()];
         Words { toks, used }
     }
@@ -221,6 +221,35 @@ fn closing_quote(c: char) -> Option<char> {
         '‘' => Some('’'),
         _ => None,
     }
+}
+
+/// kubectl forms become words: `deploy/web` → `deploy web`, `--image=x` → `image x`.
+fn split_kubectl_forms(toks: Vec<Tok>) -> Vec<Tok> {
+    let word = |raw: &str| Tok {
+        raw: raw.to_owned(),
+        low: raw.to_lowercase(),
+        quoted: false,
+    };
+    let mut out = Vec::with_capacity(toks.len());
+    for t in toks {
+        if !t.quoted
+            && let Some((kind, name)) = t.raw.split_once('/')
+            && !name.is_empty()
+            && !name.contains('/')
+            && super::vocab::resource(&kind.to_lowercase()).is_some()
+        {
+            out.push(word(kind));
+            out.push(word(name));
+        } else if !t.quoted
+            && let Some(value) = t.raw.strip_prefix("--image=")
+        {
+            out.push(word("image"));
+            out.push(word(value));
+        } else {
+            out.push(t);
+        }
+    }
+    out
 }
 
 fn merge_phrases(toks: Vec<Tok>) -> Vec<Tok> {

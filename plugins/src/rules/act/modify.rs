@@ -50,7 +50,7 @@ pub fn scale(req: &mut Req) -> Proposal {
 /// `kubectl delete TYPE NAME` / `--all` / `-l SEL`.
 pub fn delete(req: &mut Req) -> Proposal {
     let t = target(req, None);
-    let everything = req.w.has(&["all", "every", "each", "everything"]);
+    let everything = req.w.has(&["all", "every", "each", "everything", "--all"]);
     let sel: Vec<String> = req
         .s
         .pairs

@@ -43,6 +43,9 @@ pub fn handle(req: &mut Req) -> Proposal {
     if !req.s.hosts.is_empty() && matches!(noun, None | Some((_, Res::Service))) {
         return network::ingress(req, None);
     }
+    if req.w.has(&["autoscaling", "autoscale", "autoscaler"]) && req.s.image.is_none() {
+        return scaling::hpa(req, None);
+    }
     if noun.is_some_and(|(_, r)| r == Res::Namespace) && req.s.image.is_some() {
         noun = None;
     }

@@ -79,8 +79,12 @@ pub fn extract(w: &mut Words) -> Option<String> {
         let strong =
             matches!(w.low(i), "image" | "using" | "running" | "runs") || w.low(j - 1) == "image";
         let weak_ok = raw.contains(':') && !raw.starts_with(|c: char| c.is_ascii_digit());
+        // `deploy NAME` is an image only when `deploy` is the request's verb, not the
+        // kubectl alias (`rollback deploy api`).
+        let deploy_is_verb =
+            w.low(i) == "deploy" && (i == 0 || !crate::rules::intent::is_verb_word(w.low(i - 1)));
         if !w.used(j)
-            && (strong || weak_ok || (w.low(i) == "deploy" && !raw.is_empty()))
+            && (strong || weak_ok || (deploy_is_verb && !raw.is_empty()))
             && is_image_ref(raw)
             && !STOPWORDS.contains(&w.low(j))
             && resource(w.low(j)).is_none()
