@@ -397,3 +397,39 @@ fn pronouns_refer_to_the_last_object_of_the_session() {
     // Without history the same request needs input.
     assert_eq!(ask("scale it to 5").status, Status::NeedsInput);
 }
+
+#[test]
+fn kubectl_shaped_requests() {
+    check(&[
+        (
+            "kubectl create deployment web --image=nginx:1.27 --replicas=3",
+            P,
+            &[r#""replicas":3"#],
+        ),
+        (
+            "scale sts/db to 2 -n data",
+            P,
+            &["statefulset/db", "--replicas=2", "data"],
+        ),
+        (
+            "kubectl rollout restart deploy/api -n prod",
+            P,
+            &["restart", "deployment/api", "prod"],
+        ),
+        (
+            "rollback deploy api to the previous revision",
+            P,
+            &["undo", "deployment/api"],
+        ),
+        (
+            "kubectl get pods -A",
+            P,
+            &["get", "pods", "--all-namespaces"],
+        ),
+        (
+            "kubectl logs api-0 -n prod --tail 20",
+            P,
+            &["logs", "api-0", "--tail=20"],
+        ),
+    ]);
+}
