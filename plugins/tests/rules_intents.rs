@@ -433,3 +433,34 @@ fn kubectl_shaped_requests() {
         ),
     ]);
 }
+
+#[test]
+fn more_slots() {
+    check(&[
+        (
+            "deploy a couple of replicas of nginx:1.27 named duo",
+            P,
+            &[r#""replicas":2"#],
+        ),
+        (
+            "show logs of the web deployment for the last 10 minutes",
+            P,
+            &["--since=10m"],
+        ),
+        (
+            "restart every deployment in namespace dev",
+            P,
+            &["restart", "deployment", "dev"],
+        ),
+        (
+            "create a pod disruption budget for app=web with max unavailable 1",
+            P,
+            &[r#""maxUnavailable":1"#],
+        ),
+        (
+            "allow pods labeled app=web to talk to app=db on port 5432",
+            P,
+            &[r#""from":[{"podSelector":{"matchLabels":{"app":"web"}}}]"#],
+        ),
+    ]);
+}

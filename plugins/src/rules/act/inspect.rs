@@ -125,6 +125,9 @@ pub fn logs(req: &mut Req) -> Proposal {
     if let Some(n) = o.tail {
         args.push(format!("--tail={n}"));
     }
+    if let Some(since) = &o.since {
+        args.push(format!("--since={since}"));
+    }
     if o.previous {
         args.push("--previous".into());
     }

@@ -37,6 +37,19 @@ fn rollable(req: &Req, what: &str) -> Result<(Res, String), Box<Proposal>> {
 
 /// `kubectl rollout restart|undo|status|history|pause|resume TYPE/NAME`.
 pub fn rollout(req: &mut Req, verb: Verb) -> Proposal {
+    // `restart every deployment in dev`: kubectl restarts all of a type in the namespace.
+    if verb == Verb::Restart
+        && req.w.has(&["every", "all"])
+        && let Some((_, res)) = req.noun_of(&[Res::Deployment, Res::StatefulSet, Res::DaemonSet])
+    {
+        let mut p = req.proposed(format!("Restart every {}{}", res.kubectl(), req.in_ns()));
+        p.actions.push(req.action(
+            &["rollout", "restart", res.kubectl()],
+            true,
+            "Rolling restart of every object of this type in the namespace",
+        ));
+        return p;
+    }
     let (sub, what, reason) = match verb {
         Verb::Restart => (
             "restart",

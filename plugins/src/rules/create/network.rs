@@ -114,6 +114,18 @@ pub fn traffic(req: &mut Req) -> Proposal {
             targets.insert(pair.key.clone(), pair.value.clone());
         }
     }
+    // `allow app=web to reach app=db`: without `from`, the first selector is the source.
+    if allow && from_pods.is_empty() && req.s.pairs.len() >= 2 {
+        let (first, rest) = req.s.pairs.split_at(1);
+        from_pods = first
+            .iter()
+            .map(|p| (p.key.clone(), p.value.clone()))
+            .collect();
+        targets = rest
+            .iter()
+            .map(|p| (p.key.clone(), p.value.clone()))
+            .collect();
+    }
     let from_ns = w.indices().find_map(|i| {
         (w.low(i) == "from" && matches!(w.low(i + 1), "namespace" | "ns") && is_label(w.low(i + 2)))
             .then(|| w.low(i + 2).to_owned())

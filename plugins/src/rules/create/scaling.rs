@@ -79,7 +79,12 @@ pub fn pdb(req: &mut Req, idx: Option<usize>) -> Proposal {
             .or(req.s.replicas)
             .map(|n| DisruptionBudget::MinAvailable(n.to_string()))
     };
-    let name = req.s.name.clone().or(target.clone());
+    let name = req
+        .s
+        .name
+        .clone()
+        .or(target.clone())
+        .or_else(|| selector.values().next().cloned());
     let (Some(name), Some(budget), false) = (name, budget, selector.is_empty()) else {
         return req.needs(
             "The disruption budget request is missing details.",

@@ -13,7 +13,16 @@ pub fn extract(w: &mut Words) -> LogOpts {
         }
         match w.low(i) {
             "tail" | "last" | "--tail" => {
-                if let Some(n) = number(w.low(i + 1)) {
+                let unit = match w.low(i + 2) {
+                    "minutes" | "minute" | "mins" | "min" => Some("m"),
+                    "hours" | "hour" | "h" => Some("h"),
+                    "seconds" | "second" | "secs" | "s" => Some("s"),
+                    _ => None,
+                };
+                if let (Some(n), Some(unit)) = (number(w.low(i + 1)), unit) {
+                    o.since = Some(format!("{n}{unit}"));
+                    w.mark(i..i + 3);
+                } else if let Some(n) = number(w.low(i + 1)) {
                     o.tail = Some(n);
                     let end = if matches!(w.low(i + 2), "lines" | "line") {
                         i + 3

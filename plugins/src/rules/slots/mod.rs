@@ -42,6 +42,8 @@ pub struct LogOpts {
     pub follow: bool,
     /// `--container=NAME`.
     pub container: Option<String>,
+    /// `--since=10m`.
+    pub since: Option<String>,
 }
 
 /// Storage asked for (PVCs and StatefulSet volumes).

@@ -52,6 +52,11 @@ pub fn replicas(w: &mut Words) -> Option<u32> {
             return Some(n);
         }
         // `3 replicas`, `a single replica`, `three pods`
+        if matches!(low, "couple" | "pair") && w.low(i + 1) == "of" && UNITS.contains(&w.low(i + 2))
+        {
+            w.mark(i..i + 3);
+            return Some(2);
+        }
         let n = if matches!(low, "a" | "an") && w.low(i + 1) == "single" {
             Some(1).filter(|_| UNITS.contains(&w.low(i + 2)))
         } else {
