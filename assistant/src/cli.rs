@@ -82,6 +82,10 @@ pub struct AskArgs {
     /// Default namespace for the request.
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
     pub namespace: Option<String>,
+    /// Also write the proposed manifests (Secret values included) as YAML files to DIR, for
+    /// `kubectl apply -f DIR`.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
     /// Gate options.
     #[command(flatten)]
     pub gates: GateArgs,

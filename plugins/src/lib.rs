@@ -1,2 +1,19 @@
-//! `shipmate-plugins`: the `Backend` trait, the proposal types, the backend registry and the
-//! backends themselves. Backends only *propose*; they never mutate a cluster.
+//! `shipmate-plugins`: the [`Backend`] trait, the [`Proposal`] types, the backend [`Registry`]
+//! and the backends themselves.
+//!
+//! Backends only *propose*; they never mutate a cluster. Whatever a backend returns is validated
+//! (schema, then constitution gates) by the caller before anything is shown or applied, and the
+//! one field that decides how dangerous an action is — [`Action::mutating`] — is computed here
+//! from the kubectl verb, never taken from a backend.
+
+pub mod backend;
+pub mod error;
+pub mod proposal;
+pub mod registry;
+pub mod rules;
+
+pub use backend::{Backend, Context, NoProgress, Progress, Request};
+pub use error::BackendError;
+pub use proposal::{Action, Proposal, Status, is_mutating, shell_metachar};
+pub use registry::Registry;
+pub use rules::RulesBackend;

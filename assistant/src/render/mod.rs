@@ -1,3 +1,4 @@
 //! Human-readable rendering of reports and proposals.
 
+pub mod proposal;
 pub mod report;

@@ -1,5 +1,6 @@
 //! End-to-end tests of the built `shipmate` binary, compiled into one test executable.
 
+mod ask;
 mod constitution;
 mod validate;
 mod validate_hostile;

@@ -1,0 +1,118 @@
+//! The plugin API: what a backend receives ([`Request`], [`Context`]) and must implement
+//! ([`Backend`]).
+
+use async_trait::async_trait;
+use shipmate_manifests::gates::ResourceDefaults;
+
+use crate::error::BackendError;
+use crate::proposal::Proposal;
+
+/// A plain-language request from a person or a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The request text, as typed.
+    pub text: String,
+}
+
+impl Request {
+    /// A request with the given text.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
+    }
+}
+
+/// Receives progress messages while a backend works (a spinner in the REPL, nothing in scripts).
+pub trait Progress: Send {
+    /// Reports what the backend is doing now.
+    fn update(&mut self, message: &str);
+}
+
+/// A [`Progress`] sink that discards everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn update(&mut self, _message: &str) {}
+}
+
+/// What a backend may consult while proposing: the default namespace, the constitution's
+/// resource defaults, the session history and a progress sink. Read-only cluster tools join this with the cluster-access work; until then a
+/// backend works from the request alone.
+pub struct Context<'a> {
+    namespace: Option<String>,
+    defaults: ResourceDefaults,
+    history: &'a [Proposal],
+    progress: &'a mut dyn Progress,
+}
+
+impl<'a> Context<'a> {
+    /// A context with no default namespace and no history, reporting to `progress`.
+    pub fn new(progress: &'a mut dyn Progress) -> Self {
+        Self {
+            namespace: None,
+            defaults: ResourceDefaults::default(),
+            history: &[],
+            progress,
+        }
+    }
+
+    /// Sets the default namespace (`-n`), used when the request names none.
+    #[must_use]
+    pub fn with_namespace(mut self, namespace: Option<String>) -> Self {
+        self.namespace = namespace.filter(|n| !n.is_empty());
+        self
+    }
+
+    /// Sets the resource requests/limits generated containers get (the constitution's).
+    #[must_use]
+    pub fn with_resource_defaults(mut self, defaults: ResourceDefaults) -> Self {
+        self.defaults = defaults;
+        self
+    }
+
+    /// Resource requests/limits for generated containers.
+    pub fn resource_defaults(&self) -> &ResourceDefaults {
+        &self.defaults
+    }
+
+    /// Sets the earlier proposals of this session, oldest first.
+    #[must_use]
+    pub fn with_history(mut self, history: &'a [Proposal]) -> Self {
+        self.history = history;
+        self
+    }
+
+    /// The default namespace, if one was given.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// Earlier proposals of this session, oldest first.
+    pub fn history(&self) -> &[Proposal] {
+        self.history
+    }
+
+    /// Reports progress.
+    pub fn progress(&mut self, message: &str) {
+        self.progress.update(message);
+    }
+}
+
+impl std::fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("namespace", &self.namespace)
+            .field("history", &self.history.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A backend turns a request into a [`Proposal`]. It never mutates a cluster.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// The name the backend is registered under (`rules`, `openai`…).
+    fn name(&self) -> &str;
+
+    /// Proposes manifests and actions for `req`.
+    async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError>;
+}

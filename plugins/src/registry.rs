@@ -1,0 +1,75 @@
+//! Maps backend names to constructors, so that adding a backend touches one place.
+
+use crate::backend::Backend;
+use crate::error::BackendError;
+use crate::rules::RulesBackend;
+
+/// Builds a backend.
+pub type Constructor = fn() -> Result<Box<dyn Backend>, BackendError>;
+
+/// The registered backends, in the order they are listed to people.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    entries: Vec<(&'static str, &'static str, Constructor)>,
+}
+
+impl Registry {
+    /// Every backend built into this shipmate.
+    pub fn builtin() -> Self {
+        let mut registry = Self {
+            entries: Vec::new(),
+        };
+        registry.register(
+            "rules",
+            "offline, deterministic intent parser and templates (default)",
+            || Ok(Box::new(RulesBackend::new())),
+        );
+        registry
+    }
+
+    /// Adds (or replaces) a backend.
+    pub fn register(&mut self, name: &'static str, about: &'static str, make: Constructor) {
+        self.entries.retain(|(n, _, _)| *n != name);
+        self.entries.push((name, about, make));
+    }
+
+    /// Registered names with a one-line description each.
+    pub fn list(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.entries.iter().map(|(n, a, _)| (*n, *a))
+    }
+
+    /// Builds the backend registered as `name`.
+    pub fn create(&self, name: &str) -> Result<Box<dyn Backend>, BackendError> {
+        match self.entries.iter().find(|(n, _, _)| *n == name) {
+            Some((_, _, make)) => make(),
+            None => Err(BackendError::UnknownBackend {
+                name: name.to_owned(),
+                available: self
+                    .entries
+                    .iter()
+                    .map(|(n, _, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_is_registered_and_unknown_names_fail() {
+        let registry = Registry::builtin();
+        assert_eq!(registry.create("rules").unwrap().name(), "rules");
+        let err = registry.create("nope").err().unwrap().to_string();
+        assert!(err.contains("nope") && err.contains("rules"), "{err}");
+    }
+}
