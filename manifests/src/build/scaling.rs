@@ -72,6 +72,16 @@ pub enum DisruptionBudget {
     MaxUnavailable(String),
 }
 
+impl std::fmt::Display for DisruptionBudget {
+    /// `minAvailable 2`, `maxUnavailable 25%`: the field and its value, as a person reads it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DisruptionBudget::MinAvailable(v) => write!(f, "minAvailable {v}"),
+            DisruptionBudget::MaxUnavailable(v) => write!(f, "maxUnavailable {v}"),
+        }
+    }
+}
+
 /// A PodDisruptionBudget to build.
 #[derive(Debug, Clone)]
 pub struct PdbSpec {

@@ -18,6 +18,18 @@ pub enum ServiceType {
     Headless,
 }
 
+impl std::fmt::Display for ServiceType {
+    /// The type as Kubernetes spells it (`headless` for `clusterIP: None`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ServiceType::ClusterIP => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
+            ServiceType::LoadBalancer => "LoadBalancer",
+            ServiceType::Headless => "headless",
+        })
+    }
+}
+
 /// One Service port: what clients connect to, and where the pods listen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PortMap {

@@ -96,7 +96,7 @@ pub fn pdb(req: &mut Req, idx: Option<usize>) -> Proposal {
         );
     };
     let mut p = req.proposed(format!(
-        "Create PodDisruptionBudget {name} ({budget:?}){}",
+        "Create PodDisruptionBudget {name} ({budget}){}",
         req.in_ns()
     ));
     p.manifests.push(

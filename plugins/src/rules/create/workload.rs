@@ -169,7 +169,7 @@ pub fn create(req: &mut Req, res: Res, idx: Option<usize>) -> Proposal {
         };
         p.manifests.push(svc.build());
         p.summary
-            .push_str(&format!(", exposed by a {ty:?} Service"));
+            .push_str(&format!(", exposed by a {ty} Service"));
     }
     p
 }
@@ -293,7 +293,7 @@ pub fn standalone_service(req: &mut Req, idx: Option<usize>) -> Proposal {
         .map(|p: &PortMap| p.port.to_string())
         .collect();
     let mut p = req.proposed(format!(
-        "Create {ty:?} Service {name} on port {} selecting pods labelled {}{}{}",
+        "Create {ty} Service {name} on port {} selecting pods labelled {}{}{}",
         ports.join(", "),
         sel.join(","),
         if assumed {
