@@ -4,6 +4,8 @@
 //! The tests run the real binary as a separate process (as a user would), which is why they
 //! live in their own crate; `cargo test --workspace` builds the binary before running them.
 
+pub mod fake_kube;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,5 +1,7 @@
 //! End-to-end tests of the built `shipmate` binary, compiled into one test executable.
 
 mod constitution;
+mod fake_kube_client;
+mod fake_kube_kubectl;
 mod validate;
 mod validate_hostile;

@@ -1,0 +1,196 @@
+//! The loopback listener: one accept thread, one thread per connection, keep-alive, bearer
+//! token authentication, fault injection and the request log. Everything shared lives behind
+//! one mutex; requests are tiny, so contention does not matter for tests.
+
+use std::collections::HashMap;
+use std::io::{BufReader, BufWriter};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+use std::time::Duration;
+
+use super::api;
+use super::faults::{self, Fault, Verdict};
+use super::http::{self, ReadError, Request, Response};
+use super::status::ApiError;
+use super::store::Store;
+use super::RequestRecord;
+
+/// Longest a connection may sit idle between requests before it is closed.
+const IDLE: Duration = Duration::from_secs(60);
+
+/// State shared by the handle and the server threads.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub state: Mutex<State>,
+    pub token: String,
+    pub addr: SocketAddr,
+    stopping: AtomicBool,
+    next_conn: AtomicU64,
+    conns: Mutex<HashMap<u64, TcpStream>>,
+}
+
+/// Mutable state: the store, pending faults, the request log.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub store: Store,
+    pub faults: Vec<Fault>,
+    pub gone: bool,
+    pub log: Vec<RequestRecord>,
+}
+
+impl Shared {
+    /// Locks the state, recovering from a poisoned lock (a panicking test thread must not
+    /// take the server down with it).
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stops accepting and closes every open connection.
+    pub fn shut_down(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+        let conns = self.conns.lock().unwrap_or_else(|e| e.into_inner());
+        for c in conns.values() {
+            let _ = c.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+/// Binds 127.0.0.1:0 and starts the accept thread.
+pub(crate) fn start(token: String) -> std::io::Result<Arc<Shared>> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State {
+            store: Store::new(),
+            faults: Vec::new(),
+            gone: false,
+            log: Vec::new(),
+        }),
+        token,
+        addr: listener.local_addr()?,
+        stopping: AtomicBool::new(false),
+        next_conn: AtomicU64::new(0),
+        conns: Mutex::new(HashMap::new()),
+    });
+    let s = Arc::clone(&shared);
+    thread::Builder::new()
+        .name("fake-kube-accept".into())
+        .spawn(move || accept_loop(listener, &s))?;
+    Ok(shared)
+}
+
+fn accept_loop(listener: TcpListener, shared: &Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else { continue };
+        let id = shared.next_conn.fetch_add(1, Ordering::SeqCst);
+        if let Ok(clone) = stream.try_clone() {
+            shared
+                .conns
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id, clone);
+        }
+        let s = Arc::clone(shared);
+        let spawned = thread::Builder::new()
+            .name(format!("fake-kube-conn-{id}"))
+            .spawn(move || {
+                serve_connection(stream, &s);
+                s.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            });
+        if spawned.is_err() {
+            shared.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        }
+    }
+    // Dropping the listener here makes new connections fail with "connection refused".
+}
+
+fn serve_connection(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_nodelay(true);
+    let Ok(write_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    let mut writer = BufWriter::new(write_half);
+    loop {
+        let req = match http::read_request(&mut reader) {
+            Ok(Some(req)) => req,
+            Ok(None) | Err(ReadError::Closed) => return,
+            Err(ReadError::Bad(code, why)) => {
+                let body = ApiError::new(code, ApiError::reason_for(code), why).to_json();
+                let _ = http::write_response(&mut writer, &Response::json(code, &body), true);
+                return;
+            }
+        };
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let (resp, close) = match respond(shared, &req) {
+            Some(r) => r,
+            None => {
+                let _ = reader.get_ref().shutdown(Shutdown::Both);
+                return;
+            }
+        };
+        let close = close || req.wants_close();
+        if http::write_response(&mut writer, &resp, close).is_err() || close {
+            return;
+        }
+    }
+}
+
+/// The response to one request; `None` drops the connection. The bool asks to close after.
+fn respond(shared: &Shared, req: &Request) -> Option<(Response, bool)> {
+    let verdict = {
+        let mut state = shared.lock();
+        state.log.push(RequestRecord {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            query: req.raw_query.clone(),
+            content_type: req.header("content-type").map(str::to_string),
+            user_agent: req.header("user-agent").map(str::to_string),
+        });
+        let state = &mut *state;
+        faults::decide(&mut state.faults, &mut state.gone, req)
+    };
+    match verdict {
+        Verdict::Serve => {}
+        Verdict::Drop => return None,
+        Verdict::Gone => {
+            shared.shut_down();
+            return None;
+        }
+        Verdict::Status(code) => {
+            let err = ApiError::new(code, ApiError::reason_for(code), injected_message(code));
+            return Some((Response::json(code, &err.to_json()), false));
+        }
+    }
+    let authorized = req
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .is_some_and(|t| t.trim() == shared.token);
+    if !authorized {
+        let err = ApiError::new(401, "Unauthorized", "Unauthorized");
+        return Some((Response::json(401, &err.to_json()), false));
+    }
+    let (code, body) = match api::handle(&mut shared.lock().store, req) {
+        Ok(ok) => ok,
+        Err(e) => (e.code, e.to_json()),
+    };
+    Some((Response::json(code, &body), false))
+}
+
+fn injected_message(code: u16) -> String {
+    match code {
+        401 => "Unauthorized".into(),
+        403 => "forbidden: the fake API server was told to refuse this request (injected fault)".into(),
+        409 => "Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again (injected fault)".into(),
+        _ => format!("Internal error occurred: injected fault ({code})"),
+    }
+}

@@ -1,0 +1,307 @@
+//! The object store: JSON objects keyed by (group, resource, namespace, name), with the
+//! server-maintained metadata (`uid`, `resourceVersion`, `creationTimestamp`, `generation`)
+//! filled in the way the API server does, so clients see realistic objects.
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value, json};
+
+use super::discovery::{self, ResourceInfo};
+use super::status::ApiError;
+
+/// Where an object lives: group, plural, namespace (empty when cluster-scoped), name.
+pub(crate) type Key = (String, String, String, String);
+
+/// All objects plus the counters behind `resourceVersion` and `uid`.
+#[derive(Debug)]
+pub(crate) struct Store {
+    objects: BTreeMap<Key, Value>,
+    builtin: Vec<ResourceInfo>,
+    revision: u64,
+    uids: u64,
+}
+
+impl Store {
+    /// A store holding the namespaces every cluster has.
+    pub fn new() -> Self {
+        let mut store = Store {
+            objects: BTreeMap::new(),
+            builtin: discovery::builtin(),
+            revision: 1,
+            uids: 0,
+        };
+        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            let info = store.find("", "namespaces").expect("namespaces are built in");
+            let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            let _ = store.create(&info, "", obj);
+        }
+        store
+    }
+
+    /// Built-in resources plus those served by stored CRDs.
+    pub fn catalogue(&self) -> Vec<ResourceInfo> {
+        let mut all = self.builtin.clone();
+        for ((group, plural, _, _), crd) in &self.objects {
+            if group == "apiextensions.k8s.io" && plural == "customresourcedefinitions" {
+                all.extend(discovery::from_crd(crd));
+            }
+        }
+        all
+    }
+
+    /// The resource `plural` in `group` (any version).
+    pub fn find(&self, group: &str, plural: &str) -> Option<ResourceInfo> {
+        self.catalogue()
+            .into_iter()
+            .find(|r| r.group == group && r.plural == plural)
+    }
+
+    /// The resource served at `group/version/plural`.
+    pub fn find_versioned(&self, group: &str, version: &str, plural: &str) -> Option<ResourceInfo> {
+        self.catalogue()
+            .into_iter()
+            .find(|r| r.group == group && r.version == version && r.plural == plural)
+    }
+
+    /// The resource for an object's `apiVersion` and `kind`.
+    pub fn find_kind(&self, api_version: &str, kind: &str) -> Option<ResourceInfo> {
+        self.catalogue()
+            .into_iter()
+            .find(|r| r.api_version() == api_version && r.kind == kind)
+    }
+
+    /// One object.
+    pub fn get(&self, info: &ResourceInfo, ns: &str, name: &str) -> Option<&Value> {
+        self.objects
+            .get(&(info.group.clone(), info.plural.clone(), ns.into(), name.into()))
+    }
+
+    /// Objects of one resource, in one namespace or (`None`) all; ordered by namespace/name.
+    pub fn list(&self, info: &ResourceInfo, ns: Option<&str>) -> Vec<&Value> {
+        self.objects
+            .iter()
+            .filter(|((g, p, n, _), _)| {
+                *g == info.group && *p == info.plural && ns.is_none_or(|ns| ns == n)
+            })
+            .map(|(_, v)| v)
+            .collect()
+    }
+
+    /// The current `resourceVersion` of the whole store (for List metadata).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Fills server-set metadata for a new object and validates identity; does not store.
+    pub fn prepare_create(
+        &mut self,
+        info: &ResourceInfo,
+        ns: &str,
+        mut obj: Value,
+    ) -> Result<Value, ApiError> {
+        check_type(info, &mut obj)?;
+        let meta = metadata(&mut obj)?;
+        if meta.get("name").and_then(Value::as_str).is_none_or(str::is_empty) {
+            let Some(prefix) = meta.get("generateName").and_then(Value::as_str) else {
+                return Err(ApiError::new(
+                    422,
+                    "Invalid",
+                    format!("{} \"\" is invalid: metadata.name: Required value: name or generateName is required", info.kind),
+                ));
+            };
+            let name = format!("{prefix}{:05x}", self.uids + 1);
+            meta.insert("name".into(), name.into());
+        }
+        if info.namespaced {
+            if ns.is_empty() {
+                return Err(ApiError::bad_request("the namespace of the object is required"));
+            }
+            meta.insert("namespace".into(), ns.into());
+        } else {
+            meta.remove("namespace");
+        }
+        self.uids += 1;
+        let uid = format!("00000000-0000-4000-8000-{:012x}", self.uids);
+        meta.insert("uid".into(), uid.into());
+        meta.insert("creationTimestamp".into(), now_rfc3339().into());
+        meta.insert("generation".into(), 1.into());
+        meta.insert("resourceVersion".into(), (self.revision + 1).to_string().into());
+        meta.remove("deletionTimestamp");
+        if info.kind == "Namespace" {
+            obj["spec"] = json!({"finalizers": ["kubernetes"]});
+            obj["status"] = json!({"phase": "Active"});
+        }
+        if info.kind == "CustomResourceDefinition" {
+            let names = obj["spec"]["names"].clone();
+            obj["status"] = json!({
+                "acceptedNames": names,
+                "conditions": [
+                    {"type": "NamesAccepted", "status": "True", "reason": "NoConflicts", "message": "no conflicts found"},
+                    {"type": "Established", "status": "True", "reason": "InitialNamesAccepted", "message": "the initial names have been accepted"},
+                ],
+            });
+        }
+        Ok(obj)
+    }
+
+    /// Creates an object; `AlreadyExists` if the name is taken; `NotFound` if its namespace
+    /// does not exist.
+    pub fn create(&mut self, info: &ResourceInfo, ns: &str, obj: Value) -> Result<Value, ApiError> {
+        let obj = self.prepare_create(info, ns, obj)?;
+        let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        self.check_namespace(info, ns)?;
+        if self.get(info, ns, &name).is_some() {
+            return Err(ApiError::already_exists(&info.group, &info.plural, &name));
+        }
+        self.insert(info, ns, obj)
+    }
+
+    /// Fails with `NotFound` when a namespaced object's namespace does not exist.
+    pub fn check_namespace(&self, info: &ResourceInfo, ns: &str) -> Result<(), ApiError> {
+        if info.namespaced
+            && !self
+                .objects
+                .contains_key(&(String::new(), "namespaces".into(), String::new(), ns.into()))
+        {
+            return Err(ApiError::not_found("", "namespaces", ns));
+        }
+        Ok(())
+    }
+
+    /// Fills server-set metadata of an updated object from `old` (bumping `generation` when
+    /// anything outside metadata and status changed); does not store.
+    pub fn prepare_update(&self, old: &Value, mut new: Value) -> Result<Value, ApiError> {
+        let meta = metadata(&mut new)?;
+        for field in ["uid", "creationTimestamp", "name", "namespace"] {
+            match old["metadata"].get(field) {
+                Some(v) => meta.insert(field.into(), v.clone()),
+                None => meta.remove(field),
+            };
+        }
+        let generation = old["metadata"]["generation"].as_i64().unwrap_or(1);
+        let changed = |o: &Value, n: &Value| {
+            let strip = |v: &Value| {
+                let mut v = v.as_object().cloned().unwrap_or_default();
+                v.remove("metadata");
+                v.remove("status");
+                v
+            };
+            strip(o) != strip(n)
+        };
+        let bumped = if changed(old, &new) { generation + 1 } else { generation };
+        new["metadata"]["generation"] = bumped.into();
+        new["metadata"]["resourceVersion"] = (self.revision + 1).to_string().into();
+        Ok(new)
+    }
+
+    /// Stores `obj` (already prepared) under its name, bumping the revision.
+    pub fn insert(&mut self, info: &ResourceInfo, ns: &str, obj: Value) -> Result<Value, ApiError> {
+        let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        self.revision += 1;
+        let mut obj = obj;
+        obj["metadata"]["resourceVersion"] = self.revision.to_string().into();
+        let key = (info.group.clone(), info.plural.clone(), ns.to_string(), name);
+        self.objects.insert(key, obj.clone());
+        Ok(obj)
+    }
+
+    /// Removes an object (and, for a namespace, everything in it); returns it.
+    pub fn remove(&mut self, info: &ResourceInfo, ns: &str, name: &str) -> Option<Value> {
+        let key = (info.group.clone(), info.plural.clone(), ns.to_string(), name.to_string());
+        let removed = self.objects.remove(&key)?;
+        self.revision += 1;
+        if info.kind == "Namespace" && info.group.is_empty() {
+            self.objects.retain(|(_, _, n, _), _| n != name);
+        }
+        Some(removed)
+    }
+}
+
+/// Checks (or fills in) `apiVersion` and `kind` against the endpoint's resource.
+fn check_type(info: &ResourceInfo, obj: &mut Value) -> Result<(), ApiError> {
+    let Some(map) = obj.as_object_mut() else {
+        return Err(ApiError::bad_request("the body is not a JSON/YAML object"));
+    };
+    let kind = map.entry("kind").or_insert_with(|| info.kind.clone().into());
+    if kind.as_str() != Some(&info.kind) {
+        return Err(ApiError::bad_request(format!(
+            "the kind {kind} does not match the endpoint's kind {:?}",
+            info.kind
+        )));
+    }
+    let api_version = map
+        .entry("apiVersion")
+        .or_insert_with(|| info.api_version().into());
+    let group = api_version
+        .as_str()
+        .map(|v| v.rsplit_once('/').map(|(g, _)| g).unwrap_or(""));
+    if group != Some(&info.group) {
+        return Err(ApiError::bad_request(format!(
+            "the apiVersion {api_version} does not match the endpoint's group {:?}",
+            info.group
+        )));
+    }
+    Ok(())
+}
+
+/// `obj.metadata` as a map, created if missing; 400 when it is not an object.
+pub(crate) fn metadata(obj: &mut Value) -> Result<&mut Map<String, Value>, ApiError> {
+    let Some(map) = obj.as_object_mut() else {
+        return Err(ApiError::bad_request("the body is not a JSON/YAML object"));
+    };
+    map.entry("metadata")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .ok_or_else(|| ApiError::bad_request("metadata must be an object"))
+}
+
+/// The current time as RFC 3339 UTC with second precision (`2026-11-26T08:00:00Z`).
+pub(crate) fn now_rfc3339() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_is_rfc3339() {
+        let t = now_rfc3339();
+        assert_eq!(t.len(), 20, "{t}");
+        assert!(t.starts_with("20") && t.ends_with('Z'), "{t}");
+    }
+
+    #[test]
+    fn namespace_delete_removes_contents() {
+        let mut s = Store::new();
+        let ns = s.find("", "namespaces").unwrap();
+        let cm = s.find("", "configmaps").unwrap();
+        s.create(&ns, "", json!({"metadata": {"name": "team"}})).unwrap();
+        s.create(&cm, "team", json!({"metadata": {"name": "c"}})).unwrap();
+        assert!(s.get(&cm, "team", "c").is_some());
+        s.remove(&ns, "", "team");
+        assert!(s.get(&cm, "team", "c").is_none());
+        assert!(s.create(&cm, "team", json!({"metadata": {"name": "c"}})).is_err());
+    }
+}
