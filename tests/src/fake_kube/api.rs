@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::apply::{apply, record_update};
 use super::discovery::{self, ResourceInfo};
 use super::http::Request;
+use super::openapi;
 use super::patch::{merge_patch, strategic_patch};
 use super::selector::{Selector, field_matches};
 use super::status::{ApiError, success};
@@ -25,13 +26,21 @@ struct Target {
 pub(crate) fn handle(store: &mut Store, req: &Request) -> Result<(u16, Value), ApiError> {
     let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
     let catalogue = store.catalogue();
-    let not_found = || ApiError::new(404, "NotFound", "the server could not find the requested resource");
+    let not_found = || {
+        ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
+    };
     let discovery_doc = |doc: Option<Value>| doc.map(|d| (200, d)).ok_or_else(not_found);
     match segs.as_slice() {
         ["version"] => Ok((200, discovery::version())),
         ["healthz" | "livez" | "readyz"] => Ok((200, json!("ok"))),
         ["api"] => Ok((200, discovery::core_versions())),
         ["apis"] => Ok((200, discovery::group_list(&catalogue))),
+        ["openapi", "v3"] => Ok((200, openapi::index(&catalogue))),
+        ["openapi", "v3", gv @ ..] => discovery_doc(openapi::document(store, &gv.join("/"))),
         ["api", "v1"] => discovery_doc(discovery::resource_list(&catalogue, "", "v1")),
         ["apis", g] => discovery_doc(discovery::group(&catalogue, g)),
         ["apis", g, v] => discovery_doc(discovery::resource_list(&catalogue, g, v)),
@@ -82,7 +91,11 @@ fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), Ap
     if let Some(sub) = t.sub.as_deref()
         && !(sub == "status" || (sub == "scale" && t.info.scale))
     {
-        return Err(ApiError::new(404, "NotFound", "the server could not find the requested resource"));
+        return Err(ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        ));
     }
     match (req.method.as_str(), t.name.as_deref()) {
         ("GET", None) => list(store, req, &t),
@@ -90,9 +103,11 @@ fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), Ap
             let obj = existing(store, &t, name)?;
             Ok((200, view(&t, obj)))
         }
-        ("POST", None) if t.info.namespaced && t.ns.is_empty() => {
-            Err(ApiError::new(405, "MethodNotAllowed", "create needs a namespace in the path"))
-        }
+        ("POST", None) if t.info.namespaced && t.ns.is_empty() => Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            "create needs a namespace in the path",
+        )),
         ("POST", None) => {
             let body = parse_body(req)?;
             if dry_run {
@@ -107,10 +122,12 @@ fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), Ap
         }
         ("PUT", Some(name)) => {
             let body = parse_body(req)?;
-            write(store, req, &t, name, dry_run, |old| match t.sub.as_deref() {
-                Some("scale") => Ok(with_replicas(old, &body)),
-                Some(_) => Ok(with_status(old, &body)),
-                None => Ok(body),
+            write(store, req, &t, name, dry_run, |old| {
+                match t.sub.as_deref() {
+                    Some("scale") => Ok(with_replicas(old, &body)),
+                    Some(_) => Ok(with_status(old, &body)),
+                    None => Ok(body),
+                }
             })
         }
         ("PATCH", Some(name)) => patch(store, req, &t, name, dry_run),
@@ -119,7 +136,10 @@ fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), Ap
             if !dry_run {
                 store.remove(&t.info, &t.ns, name);
             }
-            Ok((200, success(&t.info.group, &t.info.plural, name, &obj["metadata"]["uid"])))
+            Ok((
+                200,
+                success(&t.info.group, &t.info.plural, name, &obj["metadata"]["uid"]),
+            ))
         }
         ("DELETE", None) => {
             let (_, list) = list(store, req, &t)?;
@@ -135,14 +155,21 @@ fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), Ap
         _ => Err(ApiError::new(
             405,
             "MethodNotAllowed",
-            format!("the server does not allow this method on the requested resource: {}", req.method),
+            format!(
+                "the server does not allow this method on the requested resource: {}",
+                req.method
+            ),
         )),
     }
 }
 
 fn list(store: &Store, req: &Request, t: &Target) -> Result<(u16, Value), ApiError> {
     if req.param("watch").is_some_and(|w| w == "true" || w == "1") {
-        return Err(ApiError::new(405, "MethodNotAllowed", "watch is not supported by the fake API server"));
+        return Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            "watch is not supported by the fake API server",
+        ));
     }
     let labels = Selector::parse(req.param("labelSelector").unwrap_or(""))
         .map_err(|e| ApiError::bad_request(format!("unable to parse requirement: {e}")))?;
@@ -211,8 +238,17 @@ fn with_status(old: &Value, body: &Value) -> Value {
     new
 }
 
-fn patch(store: &mut Store, req: &Request, t: &Target, name: &str, dry_run: bool) -> Result<(u16, Value), ApiError> {
-    let content_type = req.header("content-type").unwrap_or("").to_ascii_lowercase();
+fn patch(
+    store: &mut Store,
+    req: &Request,
+    t: &Target,
+    name: &str,
+    dry_run: bool,
+) -> Result<(u16, Value), ApiError> {
+    let content_type = req
+        .header("content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let body = parse_body(req)?;
     if content_type.starts_with("application/apply-patch") {
         return server_side_apply(store, req, t, name, dry_run, body);
@@ -222,7 +258,9 @@ fn patch(store: &mut Store, req: &Request, t: &Target, name: &str, dry_run: bool
         return Err(ApiError::new(
             415,
             "UnsupportedMediaType",
-            format!("the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got {content_type:?})"),
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got {content_type:?})"
+            ),
         ));
     }
     let apply_patch = |target: &mut Value| {
@@ -256,7 +294,9 @@ fn write(
     let mut new = change(&old)?;
     check_resource_version(&old, &new, t, name)?;
     if new["metadata"]["name"].as_str().is_some_and(|n| n != name) {
-        return Err(ApiError::bad_request("the name of the object does not match the name in the URL"));
+        return Err(ApiError::bad_request(
+            "the name of the object does not match the name in the URL",
+        ));
     }
     if t.sub.is_none() {
         new["apiVersion"] = old["apiVersion"].clone();
@@ -264,22 +304,44 @@ fn write(
     }
     let mut new = store.prepare_update(&old, new)?;
     record_update(Some(&old), &mut new, &manager(req));
-    let stored = if dry_run { new } else { store.insert(&t.info, &t.ns, new)? };
+    let stored = if dry_run {
+        new
+    } else {
+        store.insert(&t.info, &t.ns, new)?
+    };
     Ok((200, view(t, &stored)))
 }
 
-fn server_side_apply(store: &mut Store, req: &Request, t: &Target, name: &str, dry_run: bool, body: Value) -> Result<(u16, Value), ApiError> {
+fn server_side_apply(
+    store: &mut Store,
+    req: &Request,
+    t: &Target,
+    name: &str,
+    dry_run: bool,
+    body: Value,
+) -> Result<(u16, Value), ApiError> {
     if t.sub.is_some() {
-        return Err(ApiError::new(415, "UnsupportedMediaType", "apply to subresources is not supported by the fake API server"));
+        return Err(ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            "apply to subresources is not supported by the fake API server",
+        ));
     }
     let Some(manager) = req.param("fieldManager").filter(|m| !m.is_empty()) else {
-        return Err(ApiError::bad_request("PATCH, application/apply-patch+yaml: fieldManager is required for apply requests"));
+        return Err(ApiError::bad_request(
+            "PATCH, application/apply-patch+yaml: fieldManager is required for apply requests",
+        ));
     };
     if body["metadata"]["name"].as_str() != Some(name) {
-        return Err(ApiError::bad_request("the name of the object does not match the name in the URL"));
+        return Err(ApiError::bad_request(
+            "the name of the object does not match the name in the URL",
+        ));
     }
     if body["kind"].as_str() != Some(&t.info.kind) || body["apiVersion"].as_str().is_none() {
-        return Err(ApiError::bad_request(format!("apply needs apiVersion and kind {:?} in the body", t.info.kind)));
+        return Err(ApiError::bad_request(format!(
+            "apply needs apiVersion and kind {:?} in the body",
+            t.info.kind
+        )));
     }
     let force = req.param("force").is_some_and(|f| f == "true");
     let names = (t.info.group.as_str(), t.info.plural.as_str(), name);
@@ -288,20 +350,33 @@ fn server_side_apply(store: &mut Store, req: &Request, t: &Target, name: &str, d
             store.check_namespace(&t.info, &t.ns)?;
             let obj = apply(None, body, manager, force, names)?;
             let obj = store.prepare_create(&t.info, &t.ns, obj)?;
-            let stored = if dry_run { obj } else { store.create(&t.info, &t.ns, obj)? };
+            let stored = if dry_run {
+                obj
+            } else {
+                store.create(&t.info, &t.ns, obj)?
+            };
             Ok((201, stored))
         }
         Some(old) => {
             check_resource_version(&old, &body, t, name)?;
             let new = apply(Some(&old), body, manager, force, names)?;
             let new = store.prepare_update(&old, new)?;
-            let stored = if dry_run { new } else { store.insert(&t.info, &t.ns, new)? };
+            let stored = if dry_run {
+                new
+            } else {
+                store.insert(&t.info, &t.ns, new)?
+            };
             Ok((200, stored))
         }
     }
 }
 
-fn check_resource_version(old: &Value, new: &Value, t: &Target, name: &str) -> Result<(), ApiError> {
+fn check_resource_version(
+    old: &Value,
+    new: &Value,
+    t: &Target,
+    name: &str,
+) -> Result<(), ApiError> {
     match new["metadata"]["resourceVersion"].as_str() {
         Some(rv) if !rv.is_empty() && Some(rv) != old["metadata"]["resourceVersion"].as_str() => {
             Err(ApiError::stale(&t.info.group, &t.info.plural, name))
@@ -325,16 +400,24 @@ fn manager(req: &Request) -> String {
 
 /// The request body as JSON (or, failing that, YAML); 415 for protobuf, 400 when unparseable.
 fn parse_body(req: &Request) -> Result<Value, ApiError> {
-    if req.header("content-type").is_some_and(|c| c.contains("protobuf")) {
-        return Err(ApiError::new(415, "UnsupportedMediaType", "protobuf bodies are not supported by the fake API server; send JSON"));
+    if req
+        .header("content-type")
+        .is_some_and(|c| c.contains("protobuf"))
+    {
+        return Err(ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            "protobuf bodies are not supported by the fake API server; send JSON",
+        ));
     }
     if let Ok(v) = serde_json::from_slice::<Value>(&req.body) {
         return object(v);
     }
     let text = std::str::from_utf8(&req.body)
         .map_err(|_| ApiError::bad_request("the request body is neither JSON nor UTF-8 YAML"))?;
-    let v: Value = serde_saphyr::from_str(text)
-        .map_err(|e| ApiError::bad_request(format!("the request body is neither JSON nor YAML: {e}")))?;
+    let v: Value = serde_saphyr::from_str(text).map_err(|e| {
+        ApiError::bad_request(format!("the request body is neither JSON nor YAML: {e}"))
+    })?;
     object(v)
 }
 

@@ -205,11 +205,17 @@ pub(crate) fn apply(
         map.remove("status");
     }
     if let Some(meta) = config.get_mut("metadata").and_then(Value::as_object_mut) {
-        for field in SERVER_META.iter().filter(|f| !matches!(**f, "name" | "namespace")) {
+        for field in SERVER_META
+            .iter()
+            .filter(|f| !matches!(**f, "name" | "namespace"))
+        {
             meta.remove(*field);
         }
     }
-    let api_version = config["apiVersion"].as_str().unwrap_or_default().to_string();
+    let api_version = config["apiVersion"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let applied = leaf_paths(&config);
     let Some(live) = live else {
         let mut obj = config;
@@ -237,7 +243,14 @@ pub(crate) fn apply(
         }
     }
     if !conflicts.is_empty() && !force {
-        return Err(conflict_error(group, plural, name, &api_version, &conflicts, &entries));
+        return Err(conflict_error(
+            group,
+            plural,
+            name,
+            &api_version,
+            &conflicts,
+            &entries,
+        ));
     }
     for (_, p) in &conflicts {
         for e in entries.iter_mut().filter(|e| !is_mine(e)) {
@@ -299,7 +312,13 @@ fn conflict_error(
         .collect();
     let lines: Vec<String> = conflicts
         .iter()
-        .map(|(m, p)| format!("- conflict with \"{m}\" using {}: .{}", using(m), p.join(".")))
+        .map(|(m, p)| {
+            format!(
+                "- conflict with \"{m}\" using {}: .{}",
+                using(m),
+                p.join(".")
+            )
+        })
         .collect();
     let n = conflicts.len();
     let message = if n == 1 {
@@ -392,6 +411,10 @@ mod tests {
         cfg["metadata"]["labels"] = json!({"tier": "web"});
         let live = apply(None, cfg, "alice", false, N).unwrap();
         let after = apply(Some(&live), deploy(1, "a"), "alice", false, N).unwrap();
-        assert!(after["metadata"].get("labels").is_none_or(|l| l.get("tier").is_none()));
+        assert!(
+            after["metadata"]
+                .get("labels")
+                .is_none_or(|l| l.get("tier").is_none())
+        );
     }
 }

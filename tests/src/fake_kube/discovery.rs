@@ -53,55 +53,204 @@ impl ResourceInfo {
         base == self.plural
             || base == self.singular
             || base == self.kind.to_ascii_lowercase()
-            || self.short_names.iter().any(|s| *s == base)
+            || self.short_names.contains(&base)
     }
 }
 
-/// Built-in resources: (group, version, plural, kind, namespaced, short names, scale).
-const BUILTIN: &[(&str, &str, &str, &str, bool, &[&str], bool)] = &[
+/// One built-in resource: (group, version, plural, kind, namespaced, short names, scale).
+type Builtin = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [&'static str],
+    bool,
+);
+
+/// Built-in resources.
+const BUILTIN: &[Builtin] = &[
     ("", "v1", "namespaces", "Namespace", false, &["ns"], false),
     ("", "v1", "pods", "Pod", true, &["po"], false),
     ("", "v1", "services", "Service", true, &["svc"], false),
     ("", "v1", "configmaps", "ConfigMap", true, &["cm"], false),
     ("", "v1", "secrets", "Secret", true, &[], false),
-    ("", "v1", "serviceaccounts", "ServiceAccount", true, &["sa"], false),
-    ("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, &["pvc"], false),
-    ("", "v1", "persistentvolumes", "PersistentVolume", false, &["pv"], false),
+    (
+        "",
+        "v1",
+        "serviceaccounts",
+        "ServiceAccount",
+        true,
+        &["sa"],
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "persistentvolumeclaims",
+        "PersistentVolumeClaim",
+        true,
+        &["pvc"],
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "persistentvolumes",
+        "PersistentVolume",
+        false,
+        &["pv"],
+        false,
+    ),
     ("", "v1", "nodes", "Node", false, &["no"], false),
     ("", "v1", "events", "Event", true, &["ev"], false),
     ("", "v1", "endpoints", "Endpoints", true, &["ep"], false),
-    ("", "v1", "replicationcontrollers", "ReplicationController", true, &["rc"], true),
-    ("apps", "v1", "deployments", "Deployment", true, &["deploy"], true),
-    ("apps", "v1", "statefulsets", "StatefulSet", true, &["sts"], true),
-    ("apps", "v1", "daemonsets", "DaemonSet", true, &["ds"], false),
-    ("apps", "v1", "replicasets", "ReplicaSet", true, &["rs"], true),
+    (
+        "",
+        "v1",
+        "replicationcontrollers",
+        "ReplicationController",
+        true,
+        &["rc"],
+        true,
+    ),
+    (
+        "apps",
+        "v1",
+        "deployments",
+        "Deployment",
+        true,
+        &["deploy"],
+        true,
+    ),
+    (
+        "apps",
+        "v1",
+        "statefulsets",
+        "StatefulSet",
+        true,
+        &["sts"],
+        true,
+    ),
+    (
+        "apps",
+        "v1",
+        "daemonsets",
+        "DaemonSet",
+        true,
+        &["ds"],
+        false,
+    ),
+    (
+        "apps",
+        "v1",
+        "replicasets",
+        "ReplicaSet",
+        true,
+        &["rs"],
+        true,
+    ),
     ("batch", "v1", "jobs", "Job", true, &[], false),
     ("batch", "v1", "cronjobs", "CronJob", true, &["cj"], false),
-    ("networking.k8s.io", "v1", "ingresses", "Ingress", true, &["ing"], false),
-    ("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, &["netpol"], false),
-    ("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, &["hpa"], false),
-    ("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, &["pdb"], false),
-    ("rbac.authorization.k8s.io", "v1", "roles", "Role", true, &[], false),
-    ("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true, &[], false),
-    ("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, &[], false),
-    ("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false, &[], false),
-    ("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, &["crd", "crds"], false),
+    (
+        "networking.k8s.io",
+        "v1",
+        "ingresses",
+        "Ingress",
+        true,
+        &["ing"],
+        false,
+    ),
+    (
+        "networking.k8s.io",
+        "v1",
+        "networkpolicies",
+        "NetworkPolicy",
+        true,
+        &["netpol"],
+        false,
+    ),
+    (
+        "autoscaling",
+        "v2",
+        "horizontalpodautoscalers",
+        "HorizontalPodAutoscaler",
+        true,
+        &["hpa"],
+        false,
+    ),
+    (
+        "policy",
+        "v1",
+        "poddisruptionbudgets",
+        "PodDisruptionBudget",
+        true,
+        &["pdb"],
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "roles",
+        "Role",
+        true,
+        &[],
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "rolebindings",
+        "RoleBinding",
+        true,
+        &[],
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterroles",
+        "ClusterRole",
+        false,
+        &[],
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterrolebindings",
+        "ClusterRoleBinding",
+        false,
+        &[],
+        false,
+    ),
+    (
+        "apiextensions.k8s.io",
+        "v1",
+        "customresourcedefinitions",
+        "CustomResourceDefinition",
+        false,
+        &["crd", "crds"],
+        false,
+    ),
 ];
 
 /// The built-in catalogue.
 pub(crate) fn builtin() -> Vec<ResourceInfo> {
     BUILTIN
         .iter()
-        .map(|&(group, version, plural, kind, namespaced, short, scale)| ResourceInfo {
-            group: group.into(),
-            version: version.into(),
-            plural: plural.into(),
-            singular: kind.to_ascii_lowercase(),
-            kind: kind.into(),
-            namespaced,
-            short_names: short.iter().map(|s| s.to_string()).collect(),
-            scale,
-        })
+        .map(
+            |&(group, version, plural, kind, namespaced, short, scale)| ResourceInfo {
+                group: group.into(),
+                version: version.into(),
+                plural: plural.into(),
+                singular: kind.to_ascii_lowercase(),
+                kind: kind.into(),
+                namespaced,
+                short_names: short.iter().map(|s| s.to_string()).collect(),
+                scale,
+            },
+        )
         .collect()
 }
 
@@ -121,7 +270,11 @@ pub(crate) fn from_crd(crd: &Value) -> Vec<ResourceInfo> {
         .unwrap_or_else(|| kind.to_ascii_lowercase());
     let short_names: Vec<String> = spec["names"]["shortNames"]
         .as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let namespaced = spec["scope"].as_str() != Some("Cluster");
     spec["versions"]
@@ -167,7 +320,9 @@ pub(crate) fn group_list(catalogue: &[ResourceInfo]) -> Value {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for r in catalogue.iter().filter(|r| !r.group.is_empty()) {
         match groups.iter_mut().find(|(g, _)| *g == r.group) {
-            Some((_, versions)) if !versions.contains(&r.version) => versions.push(r.version.clone()),
+            Some((_, versions)) if !versions.contains(&r.version) => {
+                versions.push(r.version.clone())
+            }
             Some(_) => {}
             None => groups.push((r.group.clone(), vec![r.version.clone()])),
         }
@@ -200,14 +355,24 @@ pub(crate) fn group(catalogue: &[ResourceInfo], name: &str) -> Option<Value> {
 }
 
 /// `/api/v1` or `/apis/GROUP/VERSION` (an `APIResourceList`), if served.
-pub(crate) fn resource_list(catalogue: &[ResourceInfo], group: &str, version: &str) -> Option<Value> {
+pub(crate) fn resource_list(
+    catalogue: &[ResourceInfo],
+    group: &str,
+    version: &str,
+) -> Option<Value> {
     let mut resources = Vec::new();
     for r in catalogue
         .iter()
         .filter(|r| r.group == group && r.version == version)
     {
         let mut verbs = vec![
-            "create", "delete", "deletecollection", "get", "list", "patch", "update",
+            "create",
+            "delete",
+            "deletecollection",
+            "get",
+            "list",
+            "patch",
+            "update",
         ];
         if r.plural == "namespaces" {
             verbs.retain(|v| *v != "deletecollection");

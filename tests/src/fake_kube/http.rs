@@ -155,22 +155,22 @@ pub(crate) fn read_request(r: &mut impl BufRead) -> Result<Option<Request>, Read
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let body = if find("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
-    {
-        read_chunked(r)?
-    } else if let Some(len) = find("content-length") {
-        let len: usize = len
-            .parse()
-            .map_err(|_| ReadError::Bad(400, "bad Content-Length"))?;
-        if len > MAX_BODY {
-            return Err(ReadError::Bad(413, "request body too large"));
-        }
-        let mut body = vec![0; len];
-        r.read_exact(&mut body)?;
-        body
-    } else {
-        Vec::new()
-    };
+    let body =
+        if find("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
+            read_chunked(r)?
+        } else if let Some(len) = find("content-length") {
+            let len: usize = len
+                .parse()
+                .map_err(|_| ReadError::Bad(400, "bad Content-Length"))?;
+            if len > MAX_BODY {
+                return Err(ReadError::Bad(413, "request body too large"));
+            }
+            let mut body = vec![0; len];
+            r.read_exact(&mut body)?;
+            body
+        } else {
+            Vec::new()
+        };
     let (raw_path, raw_query) = target.split_once('?').unwrap_or((target, ""));
     let path = percent_decode(raw_path).ok_or(ReadError::Bad(400, "bad percent-encoding"))?;
     let mut query = Vec::new();

@@ -23,13 +23,15 @@
 //! Not modelled: watches (`?watch=true` answers 405), protobuf bodies (415), JSON patch
 //! (415), admission, controllers (Deployments never get Pods or status), graceful deletion
 //! and finalizers (deletes are immediate), keyed list merging in server-side apply (lists are
-//! atomic), OpenAPI documents (404; clients fall back or skip validation).
+//! atomic), `/openapi/v2` (404), OpenAPI v3 component schemas of built-in kinds (only
+//! paths and operations are served, see `openapi.rs`).
 
 mod api;
 mod apply;
 mod discovery;
 mod faults;
 mod http;
+mod openapi;
 mod patch;
 mod selector;
 mod server;
@@ -66,6 +68,8 @@ pub struct RequestRecord {
     pub content_type: Option<String>,
     /// The `User-Agent` header, if any.
     pub user_agent: Option<String>,
+    /// Whether the request carried the right bearer token.
+    pub authenticated: bool,
 }
 
 impl RequestRecord {
@@ -196,13 +200,17 @@ impl FakeCluster {
                 .find_kind(api_version, kind)
                 .unwrap_or_else(|| panic!("FakeCluster::seed: unknown kind {api_version}/{kind}"));
             let ns = if info.namespaced {
-                obj["metadata"]["namespace"].as_str().unwrap_or("default").to_string()
+                obj["metadata"]["namespace"]
+                    .as_str()
+                    .unwrap_or("default")
+                    .to_string()
             } else {
                 String::new()
             };
             if info.namespaced && store.check_namespace(&info, &ns).is_err() {
                 let ns_info = store.find("", "namespaces").expect("built in");
-                let ns_obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+                let ns_obj =
+                    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
                 let _ = store.create(&ns_info, "", ns_obj);
             }
             let mut obj = store
@@ -240,10 +248,24 @@ impl FakeCluster {
     /// Every stored object of a kind (as for [`get`](Self::get)), in all namespaces.
     pub fn list(&self, kind: &str) -> Vec<Value> {
         let state = self.shared.lock();
-        let Some(info) = state.store.catalogue().into_iter().find(|r| r.matches(kind)) else {
+        let Some(info) = state
+            .store
+            .catalogue()
+            .into_iter()
+            .find(|r| r.matches(kind))
+        else {
             return Vec::new();
         };
         state.store.list(&info, None).into_iter().cloned().collect()
+    }
+
+    /// Serves requests that carry no `Authorization` header at all (a wrong token is still
+    /// refused with 401). Needed for `kubectl`: client-go never sends bearer tokens over plain
+    /// `http://` (kubernetes/kubectl#744), and this server speaks no TLS to stay std-only.
+    pub fn allow_anonymous(&self, allow: bool) {
+        self.shared
+            .anonymous
+            .store(allow, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Adds a fault; faults are consulted in the order injected.

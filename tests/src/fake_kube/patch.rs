@@ -61,7 +61,10 @@ pub(crate) fn strategic_patch(target: &mut Value, patch: &Value) {
 /// Whether every element is an object with a string `name` (the merge key of containers,
 /// ports, volumes, env, …).
 fn is_keyed(items: &[Value]) -> bool {
-    !items.is_empty() && items.iter().all(|i| i.get("name").is_some_and(Value::is_string))
+    !items.is_empty()
+        && items
+            .iter()
+            .all(|i| i.get("name").is_some_and(Value::is_string))
 }
 
 fn merge_keyed(current: &mut Value, items: &[Value]) {
@@ -110,7 +113,10 @@ mod tests {
         );
         assert_eq!(t["spec"]["containers"][1]["image"], "y:2");
         assert_eq!(t["spec"]["containers"][0]["image"], "x:1");
-        strategic_patch(&mut t, &json!({"spec": {"containers": [{"name": "a", "$patch": "delete"}]}}));
+        strategic_patch(
+            &mut t,
+            &json!({"spec": {"containers": [{"name": "a", "$patch": "delete"}]}}),
+        );
         assert_eq!(t["spec"]["containers"].as_array().unwrap().len(), 1);
     }
 }

@@ -37,7 +37,10 @@ impl Selector {
                 Req::NotIn(k.trim().into(), parse_set(set)?)
             } else if let Some((k, set)) = part.split_once(" in ") {
                 Req::In(k.trim().into(), parse_set(set)?)
-            } else if part.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+            } else if part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            {
                 Req::Exists(part.into())
             } else {
                 return Err(part.to_string());
@@ -126,7 +129,11 @@ mod tests {
             ("app in (api, web)", true),
             ("app notin (web)", false),
         ] {
-            assert_eq!(Selector::parse(sel).unwrap().matches(&labels), want, "{sel}");
+            assert_eq!(
+                Selector::parse(sel).unwrap().matches(&labels),
+                want,
+                "{sel}"
+            );
         }
         assert!(Selector::parse("a in x").is_err());
     }

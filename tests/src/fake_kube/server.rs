@@ -10,12 +10,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
 
+use super::RequestRecord;
 use super::api;
 use super::faults::{self, Fault, Verdict};
 use super::http::{self, ReadError, Request, Response};
 use super::status::ApiError;
 use super::store::Store;
-use super::RequestRecord;
 
 /// Longest a connection may sit idle between requests before it is closed.
 const IDLE: Duration = Duration::from_secs(60);
@@ -26,6 +26,9 @@ pub(crate) struct Shared {
     pub state: Mutex<State>,
     pub token: String,
     pub addr: SocketAddr,
+    /// Whether requests without an `Authorization` header are served (see
+    /// [`FakeCluster::allow_anonymous`](super::FakeCluster::allow_anonymous)).
+    pub anonymous: AtomicBool,
     stopping: AtomicBool,
     next_conn: AtomicU64,
     conns: Mutex<HashMap<u64, TcpStream>>,
@@ -71,6 +74,7 @@ pub(crate) fn start(token: String) -> std::io::Result<Arc<Shared>> {
         }),
         token,
         addr: listener.local_addr()?,
+        anonymous: AtomicBool::new(false),
         stopping: AtomicBool::new(false),
         next_conn: AtomicU64::new(0),
         conns: Mutex::new(HashMap::new()),
@@ -101,10 +105,17 @@ fn accept_loop(listener: TcpListener, shared: &Arc<Shared>) {
             .name(format!("fake-kube-conn-{id}"))
             .spawn(move || {
                 serve_connection(stream, &s);
-                s.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+                s.conns
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
             });
         if spawned.is_err() {
-            shared.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            shared
+                .conns
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
         }
     }
     // Dropping the listener here makes new connections fail with "connection refused".
@@ -147,6 +158,10 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
 
 /// The response to one request; `None` drops the connection. The bool asks to close after.
 fn respond(shared: &Shared, req: &Request) -> Option<(Response, bool)> {
+    let credentials = req.header("authorization").map(|h| {
+        h.strip_prefix("Bearer ")
+            .is_some_and(|t| t.trim() == shared.token)
+    });
     let verdict = {
         let mut state = shared.lock();
         state.log.push(RequestRecord {
@@ -155,6 +170,7 @@ fn respond(shared: &Shared, req: &Request) -> Option<(Response, bool)> {
             query: req.raw_query.clone(),
             content_type: req.header("content-type").map(str::to_string),
             user_agent: req.header("user-agent").map(str::to_string),
+            authenticated: credentials == Some(true),
         });
         let state = &mut *state;
         faults::decide(&mut state.faults, &mut state.gone, req)
@@ -171,10 +187,9 @@ fn respond(shared: &Shared, req: &Request) -> Option<(Response, bool)> {
             return Some((Response::json(code, &err.to_json()), false));
         }
     }
-    let authorized = req
-        .header("authorization")
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .is_some_and(|t| t.trim() == shared.token);
+    // A wrong token is always refused; no token at all only unless anonymous access is on
+    // (kubectl never sends credentials over plain http).
+    let authorized = credentials.unwrap_or_else(|| shared.anonymous.load(Ordering::SeqCst));
     if !authorized {
         let err = ApiError::new(401, "Unauthorized", "Unauthorized");
         return Some((Response::json(401, &err.to_json()), false));

@@ -32,7 +32,9 @@ impl Store {
             uids: 0,
         };
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-            let info = store.find("", "namespaces").expect("namespaces are built in");
+            let info = store
+                .find("", "namespaces")
+                .expect("namespaces are built in");
             let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
             let _ = store.create(&info, "", obj);
         }
@@ -73,8 +75,12 @@ impl Store {
 
     /// One object.
     pub fn get(&self, info: &ResourceInfo, ns: &str, name: &str) -> Option<&Value> {
-        self.objects
-            .get(&(info.group.clone(), info.plural.clone(), ns.into(), name.into()))
+        self.objects.get(&(
+            info.group.clone(),
+            info.plural.clone(),
+            ns.into(),
+            name.into(),
+        ))
     }
 
     /// Objects of one resource, in one namespace or (`None`) all; ordered by namespace/name.
@@ -102,12 +108,19 @@ impl Store {
     ) -> Result<Value, ApiError> {
         check_type(info, &mut obj)?;
         let meta = metadata(&mut obj)?;
-        if meta.get("name").and_then(Value::as_str).is_none_or(str::is_empty) {
+        if meta
+            .get("name")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
             let Some(prefix) = meta.get("generateName").and_then(Value::as_str) else {
                 return Err(ApiError::new(
                     422,
                     "Invalid",
-                    format!("{} \"\" is invalid: metadata.name: Required value: name or generateName is required", info.kind),
+                    format!(
+                        "{} \"\" is invalid: metadata.name: Required value: name or generateName is required",
+                        info.kind
+                    ),
                 ));
             };
             let name = format!("{prefix}{:05x}", self.uids + 1);
@@ -115,7 +128,9 @@ impl Store {
         }
         if info.namespaced {
             if ns.is_empty() {
-                return Err(ApiError::bad_request("the namespace of the object is required"));
+                return Err(ApiError::bad_request(
+                    "the namespace of the object is required",
+                ));
             }
             meta.insert("namespace".into(), ns.into());
         } else {
@@ -126,7 +141,10 @@ impl Store {
         meta.insert("uid".into(), uid.into());
         meta.insert("creationTimestamp".into(), now_rfc3339().into());
         meta.insert("generation".into(), 1.into());
-        meta.insert("resourceVersion".into(), (self.revision + 1).to_string().into());
+        meta.insert(
+            "resourceVersion".into(),
+            (self.revision + 1).to_string().into(),
+        );
         meta.remove("deletionTimestamp");
         if info.kind == "Namespace" {
             obj["spec"] = json!({"finalizers": ["kubernetes"]});
@@ -149,7 +167,10 @@ impl Store {
     /// does not exist.
     pub fn create(&mut self, info: &ResourceInfo, ns: &str, obj: Value) -> Result<Value, ApiError> {
         let obj = self.prepare_create(info, ns, obj)?;
-        let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let name = obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         self.check_namespace(info, ns)?;
         if self.get(info, ns, &name).is_some() {
             return Err(ApiError::already_exists(&info.group, &info.plural, &name));
@@ -160,9 +181,12 @@ impl Store {
     /// Fails with `NotFound` when a namespaced object's namespace does not exist.
     pub fn check_namespace(&self, info: &ResourceInfo, ns: &str) -> Result<(), ApiError> {
         if info.namespaced
-            && !self
-                .objects
-                .contains_key(&(String::new(), "namespaces".into(), String::new(), ns.into()))
+            && !self.objects.contains_key(&(
+                String::new(),
+                "namespaces".into(),
+                String::new(),
+                ns.into(),
+            ))
         {
             return Err(ApiError::not_found("", "namespaces", ns));
         }
@@ -189,7 +213,11 @@ impl Store {
             };
             strip(o) != strip(n)
         };
-        let bumped = if changed(old, &new) { generation + 1 } else { generation };
+        let bumped = if changed(old, &new) {
+            generation + 1
+        } else {
+            generation
+        };
         new["metadata"]["generation"] = bumped.into();
         new["metadata"]["resourceVersion"] = (self.revision + 1).to_string().into();
         Ok(new)
@@ -197,18 +225,31 @@ impl Store {
 
     /// Stores `obj` (already prepared) under its name, bumping the revision.
     pub fn insert(&mut self, info: &ResourceInfo, ns: &str, obj: Value) -> Result<Value, ApiError> {
-        let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let name = obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         self.revision += 1;
         let mut obj = obj;
         obj["metadata"]["resourceVersion"] = self.revision.to_string().into();
-        let key = (info.group.clone(), info.plural.clone(), ns.to_string(), name);
+        let key = (
+            info.group.clone(),
+            info.plural.clone(),
+            ns.to_string(),
+            name,
+        );
         self.objects.insert(key, obj.clone());
         Ok(obj)
     }
 
     /// Removes an object (and, for a namespace, everything in it); returns it.
     pub fn remove(&mut self, info: &ResourceInfo, ns: &str, name: &str) -> Option<Value> {
-        let key = (info.group.clone(), info.plural.clone(), ns.to_string(), name.to_string());
+        let key = (
+            info.group.clone(),
+            info.plural.clone(),
+            ns.to_string(),
+            name.to_string(),
+        );
         let removed = self.objects.remove(&key)?;
         self.revision += 1;
         if info.kind == "Namespace" && info.group.is_empty() {
@@ -223,7 +264,9 @@ fn check_type(info: &ResourceInfo, obj: &mut Value) -> Result<(), ApiError> {
     let Some(map) = obj.as_object_mut() else {
         return Err(ApiError::bad_request("the body is not a JSON/YAML object"));
     };
-    let kind = map.entry("kind").or_insert_with(|| info.kind.clone().into());
+    let kind = map
+        .entry("kind")
+        .or_insert_with(|| info.kind.clone().into());
     if kind.as_str() != Some(&info.kind) {
         return Err(ApiError::bad_request(format!(
             "the kind {kind} does not match the endpoint's kind {:?}",
@@ -297,11 +340,16 @@ mod tests {
         let mut s = Store::new();
         let ns = s.find("", "namespaces").unwrap();
         let cm = s.find("", "configmaps").unwrap();
-        s.create(&ns, "", json!({"metadata": {"name": "team"}})).unwrap();
-        s.create(&cm, "team", json!({"metadata": {"name": "c"}})).unwrap();
+        s.create(&ns, "", json!({"metadata": {"name": "team"}}))
+            .unwrap();
+        s.create(&cm, "team", json!({"metadata": {"name": "c"}}))
+            .unwrap();
         assert!(s.get(&cm, "team", "c").is_some());
         s.remove(&ns, "", "team");
         assert!(s.get(&cm, "team", "c").is_none());
-        assert!(s.create(&cm, "team", json!({"metadata": {"name": "c"}})).is_err());
+        assert!(
+            s.create(&cm, "team", json!({"metadata": {"name": "c"}}))
+                .is_err()
+        );
     }
 }

@@ -49,7 +49,10 @@ fn discovery_lists_core_and_group_kinds() {
     runtime().block_on(async {
         let (client, _dir) = client(&cluster).await;
         let version = client.apiserver_version().await.unwrap();
-        assert_eq!((version.major.as_str(), version.minor.as_str()), ("1", "37"));
+        assert_eq!(
+            (version.major.as_str(), version.minor.as_str()),
+            ("1", "37")
+        );
         let discovery = Discovery::new(client).run().await.unwrap();
         let mut kinds = Vec::new();
         for group in discovery.groups() {
@@ -73,7 +76,10 @@ fn discovery_lists_core_and_group_kinds() {
             "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
             "apiextensions.k8s.io/v1/CustomResourceDefinition",
         ] {
-            assert!(kinds.iter().any(|k| k == want), "{want} missing from {kinds:?}");
+            assert!(
+                kinds.iter().any(|k| k == want),
+                "{want} missing from {kinds:?}"
+            );
         }
     });
 }
@@ -87,40 +93,71 @@ fn apply_creates_updates_conflicts_and_force_wins() {
         let pp = PatchParams::apply("shipmate");
 
         let created = api
-            .patch("web", &pp, &Patch::Apply(deployment("web", 2, "nginx:1.27")))
+            .patch(
+                "web",
+                &pp,
+                &Patch::Apply(deployment("web", 2, "nginx:1.27")),
+            )
             .await
             .unwrap();
         let uid = created.metadata.uid.clone().unwrap();
         assert_eq!(created.metadata.generation, Some(1));
         let fetched = api.get("web").await.unwrap();
         assert_eq!(fetched.spec.replicas, Some(2));
-        let managers: Vec<_> = fetched.metadata.managed_fields.unwrap().into_iter().map(|m| (m.manager, m.operation)).collect();
+        let managers: Vec<_> = fetched
+            .metadata
+            .managed_fields
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.manager, m.operation))
+            .collect();
         assert_eq!(managers, [(Some("shipmate".into()), Some("Apply".into()))]);
 
         // Same manager, new values: an update (uid kept, generation bumped).
         let updated = api
-            .patch("web", &pp, &Patch::Apply(deployment("web", 3, "nginx:1.28")))
+            .patch(
+                "web",
+                &pp,
+                &Patch::Apply(deployment("web", 3, "nginx:1.28")),
+            )
             .await
             .unwrap();
         assert_eq!(updated.metadata.uid.as_deref(), Some(uid.as_str()));
         assert_eq!(updated.metadata.generation, Some(2));
-        assert_ne!(updated.metadata.resource_version, created.metadata.resource_version);
+        assert_ne!(
+            updated.metadata.resource_version,
+            created.metadata.resource_version
+        );
         assert_eq!(updated.spec.replicas, Some(3));
 
         // Another manager changing an owned field: 409 Conflict naming the field and owner.
         let other = PatchParams::apply("someone-else");
         let err = api
-            .patch("web", &other, &Patch::Apply(deployment("web", 5, "nginx:1.28")))
+            .patch(
+                "web",
+                &other,
+                &Patch::Apply(deployment("web", 5, "nginx:1.28")),
+            )
             .await
             .unwrap_err();
-        let kube::Error::Api(status) = err else { panic!("expected an API error, got {err:?}") };
+        let kube::Error::Api(status) = err else {
+            panic!("expected an API error, got {err:?}")
+        };
         assert_eq!((status.code, status.reason.as_str()), (409, "Conflict"));
-        assert!(status.message.contains("shipmate") && status.message.contains(".spec.replicas"), "{}", status.message);
+        assert!(
+            status.message.contains("shipmate") && status.message.contains(".spec.replicas"),
+            "{}",
+            status.message
+        );
         assert_eq!(api.get("web").await.unwrap().spec.replicas, Some(3));
 
         // force takes the field over.
         let forced = api
-            .patch("web", &other.clone().force(), &Patch::Apply(deployment("web", 5, "nginx:1.28")))
+            .patch(
+                "web",
+                &other.clone().force(),
+                &Patch::Apply(deployment("web", 5, "nginx:1.28")),
+            )
             .await
             .unwrap();
         assert_eq!(forced.spec.replicas, Some(5));
@@ -176,18 +213,39 @@ fn dry_run_does_not_store_and_delete_then_404() {
 #[test]
 fn label_selector_and_stale_resource_version() {
     let cluster = FakeCluster::start();
-    cluster.seed(json!([deployment("web", 1, "nginx:1.27"), deployment("api", 1, "api:1")]));
+    cluster.seed(json!([
+        deployment("web", 1, "nginx:1.27"),
+        deployment("api", 1, "api:1")
+    ]));
     runtime().block_on(async {
         let (client, _dir) = client(&cluster).await;
         let api: Api<Deployment> = Api::namespaced(client, "default");
-        let web = api.list(&ListParams::default().labels("app=web")).await.unwrap();
+        let web = api
+            .list(&ListParams::default().labels("app=web"))
+            .await
+            .unwrap();
         assert_eq!(web.items.len(), 1);
         let mut stale = web.items[0].clone();
-        api.patch("web", &PatchParams::default(), &Patch::Merge(json!({"spec": {"replicas": 4}}))).await.unwrap();
+        api.patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 4}})),
+        )
+        .await
+        .unwrap();
         stale.spec.replicas = Some(9);
-        let err = api.replace("web", &PostParams::default(), &stale).await.unwrap_err();
-        assert!(matches!(&err, kube::Error::Api(s) if s.code == 409 && s.reason == "Conflict"), "{err:?}");
-        assert_eq!(api.get_scale("web").await.unwrap().spec.unwrap().replicas, Some(4));
+        let err = api
+            .replace("web", &PostParams::default(), &stale)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, kube::Error::Api(s) if s.code == 409 && s.reason == "Conflict"),
+            "{err:?}"
+        );
+        assert_eq!(
+            api.get_scale("web").await.unwrap().spec.unwrap().replicas,
+            Some(4)
+        );
     });
 }
 
@@ -202,11 +260,17 @@ fn injected_faults_surface_as_errors() {
 
         cluster.inject(Fault::status(403).method("PATCH"));
         let err = api.patch("c", &pp, &Patch::Apply(&cm)).await.unwrap_err();
-        assert!(matches!(&err, kube::Error::Api(s) if s.code == 403 && s.reason == "Forbidden"), "{err:?}");
+        assert!(
+            matches!(&err, kube::Error::Api(s) if s.code == 403 && s.reason == "Forbidden"),
+            "{err:?}"
+        );
 
         cluster.inject(Fault::status(500).path_contains("/configmaps/c"));
         let err = api.patch("c", &pp, &Patch::Apply(&cm)).await.unwrap_err();
-        assert!(matches!(&err, kube::Error::Api(s) if s.code == 500 && s.reason == "InternalError"), "{err:?}");
+        assert!(
+            matches!(&err, kube::Error::Api(s) if s.code == 500 && s.reason == "InternalError"),
+            "{err:?}"
+        );
         assert!(cluster.get("cm/default/c").is_none());
 
         // Faults are used up: the next request goes through.
@@ -214,7 +278,10 @@ fn injected_faults_surface_as_errors() {
 
         cluster.inject(Fault::drop_connection());
         let err = api.get("c").await.unwrap_err();
-        assert!(!matches!(err, kube::Error::Api(_)), "a dropped connection is not an API status: {err:?}");
+        assert!(
+            !matches!(err, kube::Error::Api(_)),
+            "a dropped connection is not an API status: {err:?}"
+        );
 
         // A server that goes away: one more request, then nothing.
         let served = cluster.requests().len();
@@ -222,7 +289,11 @@ fn injected_faults_surface_as_errors() {
         api.get("c").await.unwrap();
         assert!(api.get("c").await.is_err());
         assert!(api.get("c").await.is_err());
-        assert_eq!(cluster.requests().len(), served + 2, "requests after going away must not be served");
+        assert_eq!(
+            cluster.requests().len(),
+            served + 2,
+            "requests after going away must not be served"
+        );
     });
 }
 
@@ -231,7 +302,9 @@ fn wrong_token_is_401() {
     let cluster = FakeCluster::start_with_token("right");
     let dir = tempfile::tempdir().unwrap();
     let path = cluster.kubeconfig(dir.path());
-    let text = std::fs::read_to_string(&path).unwrap().replace("token: right", "token: wrong");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("token: right", "token: wrong");
     std::fs::write(&path, text).unwrap();
     runtime().block_on(async {
         let kubeconfig = Kubeconfig::read_from(&path).unwrap();
@@ -240,7 +313,10 @@ fn wrong_token_is_401() {
             .unwrap();
         let api: Api<ConfigMap> = Api::namespaced(Client::try_from(config).unwrap(), "default");
         let err = api.get("x").await.unwrap_err();
-        assert!(matches!(&err, kube::Error::Api(s) if s.code == 401 && s.reason == "Unauthorized"), "{err:?}");
+        assert!(
+            matches!(&err, kube::Error::Api(s) if s.code == 401 && s.reason == "Unauthorized"),
+            "{err:?}"
+        );
     });
 }
 
@@ -253,18 +329,30 @@ fn malformed_requests_get_400_not_a_crash() {
         "NONSENSE\r\n\r\n".to_string(),
         "GET /api HTTP/1.1\r\nContent-Length: -1\r\n\r\n".to_string(),
         format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(20_000)),
-        format!("PATCH /api/v1/namespaces/default/configmaps/c?fieldManager=x HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/apply-patch+yaml\r\nConnection: close\r\nContent-Length: 7\r\n\r\n: [ {{ x", cluster.token()),
+        format!(
+            "PATCH /api/v1/namespaces/default/configmaps/c?fieldManager=x HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/apply-patch+yaml\r\nConnection: close\r\nContent-Length: 7\r\n\r\n: [ {{ x",
+            cluster.token()
+        ),
     ] {
         let mut s = std::net::TcpStream::connect(&addr).unwrap();
         s.write_all(raw.as_bytes()).unwrap();
         let mut resp = String::new();
         let _ = s.read_to_string(&mut resp);
-        let code: u16 = resp.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let code: u16 = resp
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
         assert!((400..500).contains(&code), "{raw:.60} -> {resp:.200}");
     }
     // Still serving.
     let mut s = std::net::TcpStream::connect(&addr).unwrap();
-    write!(s, "GET /version HTTP/1.1\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", cluster.token()).unwrap();
+    write!(
+        s,
+        "GET /version HTTP/1.1\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        cluster.token()
+    )
+    .unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
