@@ -37,6 +37,8 @@ mod selector;
 mod server;
 mod status;
 mod store;
+mod subresource;
+mod write;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

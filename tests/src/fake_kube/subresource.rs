@@ -1,0 +1,45 @@
+//! The `scale` and `status` subresources: the `Scale` view of a workload and how writes to
+//! a subresource change only its part of the object.
+
+use serde_json::{Value, json};
+
+use super::api::Target;
+
+/// The object, or its `Scale` view for the scale subresource.
+pub(crate) fn view(t: &Target, obj: &Value) -> Value {
+    if t.sub.as_deref() != Some("scale") {
+        return obj.clone();
+    }
+    let m = &obj["metadata"];
+    let replicas = obj["spec"]["replicas"].as_i64().unwrap_or(1);
+    let selector = obj["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .map(|l| {
+            l.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    json!({
+        "kind": "Scale", "apiVersion": "autoscaling/v1",
+        "metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"],
+                     "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"]},
+        "spec": {"replicas": replicas},
+        "status": {"replicas": obj["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
+    })
+}
+
+pub(crate) fn with_replicas(old: &Value, scale: &Value) -> Value {
+    let mut new = old.clone();
+    if let Some(r) = scale["spec"]["replicas"].as_i64() {
+        new["spec"]["replicas"] = r.into();
+    }
+    new
+}
+
+pub(crate) fn with_status(old: &Value, body: &Value) -> Value {
+    let mut new = old.clone();
+    new["status"] = body["status"].clone();
+    new
+}
