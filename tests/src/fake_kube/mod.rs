@@ -70,6 +70,8 @@ pub struct RequestRecord {
     pub content_type: Option<String>,
     /// The `User-Agent` header, if any.
     pub user_agent: Option<String>,
+    /// The `Accept` header, if any.
+    pub accept: Option<String>,
     /// Whether the request carried the right bearer token.
     pub authenticated: bool,
 }

@@ -170,6 +170,7 @@ fn respond(shared: &Shared, req: &Request) -> Option<(Response, bool)> {
             query: req.raw_query.clone(),
             content_type: req.header("content-type").map(str::to_string),
             user_agent: req.header("user-agent").map(str::to_string),
+            accept: req.header("accept").map(str::to_string),
             authenticated: credentials == Some(true),
         });
         let state = &mut *state;

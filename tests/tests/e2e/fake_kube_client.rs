@@ -273,6 +273,13 @@ fn injected_faults_surface_as_errors() {
         );
         assert!(cluster.get("cm/default/c").is_none());
 
+        cluster.inject(Fault::status(409).method("PATCH"));
+        let err = api.patch("c", &pp, &Patch::Apply(&cm)).await.unwrap_err();
+        assert!(
+            matches!(&err, kube::Error::Api(s) if s.code == 409 && s.reason == "Conflict"),
+            "{err:?}"
+        );
+
         // Faults are used up: the next request goes through.
         api.patch("c", &pp, &Patch::Apply(&cm)).await.unwrap();
 

@@ -40,6 +40,7 @@ impl Kubectl {
             );
             return None;
         };
+        eprintln!("using kubectl at {}", bin.display());
         // kubectl sends no credentials over plain http (kubernetes/kubectl#744).
         cluster.allow_anonymous(true);
         let dir = tempfile::tempdir().unwrap();
