@@ -59,6 +59,16 @@ pub(crate) fn handle(store: &mut Store, req: &Request) -> Result<(u16, Value), A
     }
 }
 
+/// The resource target of a path under `/api/v1` or `/apis/G/V`, if it names one.
+pub(crate) fn resolve_path(store: &Store, path: &str) -> Option<Target> {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segs.as_slice() {
+        ["api", "v1", rest @ ..] if !rest.is_empty() => resolve(store, "", "v1", rest),
+        ["apis", g, v, rest @ ..] if !rest.is_empty() => resolve(store, g, v, rest),
+        _ => None,
+    }
+}
+
 fn resolve(store: &Store, group: &str, version: &str, rest: &[&str]) -> Option<Target> {
     let owned = |s: Option<&&str>| s.map(|s| s.to_string());
     if let ["namespaces", ns, plural, tail @ ..] = rest

@@ -20,8 +20,9 @@
 //! assert!(cluster.requests().iter().any(|r| r.param("dryRun") == Some("All")));
 //! ```
 //!
-//! Not modelled: watches (`?watch=true` answers 405), protobuf bodies (415), JSON patch
-//! (415), admission, controllers (Deployments never get Pods or status), graceful deletion
+//! Not modelled: protobuf bodies (415), JSON patch
+//! (415), admission, controllers (Deployments never get Pods; their `status` is set to a finished
+//! rollout on every write unless [`FakeCluster::complete_rollouts`] is turned off), graceful deletion
 //! and finalizers (deletes are immediate), keyed list merging in server-side apply (lists are
 //! atomic), `/openapi/v2` (404), OpenAPI v3 component schemas of built-in kinds (only
 //! paths and operations are served, see `openapi.rs`).
@@ -38,6 +39,7 @@ mod server;
 mod status;
 mod store;
 mod subresource;
+mod watch;
 mod write;
 
 use std::fmt;
@@ -226,6 +228,8 @@ impl FakeCluster {
                 .unwrap_or_else(|e| panic!("FakeCluster::seed: {}", e.message));
             stored.push(obj);
         }
+        drop(state);
+        self.shared.changed.notify_all();
         stored
     }
 
@@ -270,6 +274,13 @@ impl FakeCluster {
         self.shared
             .anonymous
             .store(allow, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether writes to Deployments, StatefulSets, ReplicaSets and DaemonSets immediately set
+    /// the `status` of a finished rollout (the default), or leave `status` as written (to
+    /// test a rollout that never finishes).
+    pub fn complete_rollouts(&self, complete: bool) {
+        self.shared.lock().store.complete_rollouts = complete;
     }
 
     /// Adds a fault; faults are consulted in the order injected.

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::io::{BufReader, BufWriter};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::RequestRecord;
 use super::api;
@@ -16,6 +16,7 @@ use super::faults::{self, Fault, Verdict};
 use super::http::{self, ReadError, Request, Response};
 use super::status::ApiError;
 use super::store::Store;
+use super::watch::{self, Watch};
 
 /// Longest a connection may sit idle between requests before it is closed.
 const IDLE: Duration = Duration::from_secs(60);
@@ -29,6 +30,8 @@ pub(crate) struct Shared {
     /// Whether requests without an `Authorization` header are served (see
     /// [`FakeCluster::allow_anonymous`](super::FakeCluster::allow_anonymous)).
     pub anonymous: AtomicBool,
+    /// Signalled after every change to the store (wakes watches).
+    pub changed: Condvar,
     stopping: AtomicBool,
     next_conn: AtomicU64,
     conns: Mutex<HashMap<u64, TcpStream>>,
@@ -55,6 +58,7 @@ impl Shared {
         self.stopping.store(true, Ordering::SeqCst);
         // Wake the accept loop.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+        self.changed.notify_all();
         let conns = self.conns.lock().unwrap_or_else(|e| e.into_inner());
         for c in conns.values() {
             let _ = c.shutdown(Shutdown::Both);
@@ -75,6 +79,7 @@ pub(crate) fn start(token: String) -> std::io::Result<Arc<Shared>> {
         token,
         addr: listener.local_addr()?,
         anonymous: AtomicBool::new(false),
+        changed: Condvar::new(),
         stopping: AtomicBool::new(false),
         next_conn: AtomicU64::new(0),
         conns: Mutex::new(HashMap::new()),
@@ -143,9 +148,13 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             return;
         }
         let (resp, close) = match respond(shared, &req) {
-            Some(r) => r,
-            None => {
+            Outcome::Reply(resp, close) => (resp, close),
+            Outcome::Drop => {
                 let _ = reader.get_ref().shutdown(Shutdown::Both);
+                return;
+            }
+            Outcome::Watch(w) => {
+                stream_watch(&mut writer, shared, w);
                 return;
             }
         };
@@ -156,8 +165,18 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
     }
 }
 
-/// The response to one request; `None` drops the connection. The bool asks to close after.
-fn respond(shared: &Shared, req: &Request) -> Option<(Response, bool)> {
+/// What to do with one request.
+enum Outcome {
+    /// Answer; the bool asks to close the connection after.
+    Reply(Response, bool),
+    /// Close the connection without answering.
+    Drop,
+    /// Stream a watch on this connection, then close it.
+    Watch(Box<Watch>),
+}
+
+/// Decides the outcome of one request (logging it, applying faults and authentication).
+fn respond(shared: &Shared, req: &Request) -> Outcome {
     let credentials = req.header("authorization").map(|h| {
         h.strip_prefix("Bearer ")
             .is_some_and(|t| t.trim() == shared.token)
@@ -178,14 +197,14 @@ fn respond(shared: &Shared, req: &Request) -> Option<(Response, bool)> {
     };
     match verdict {
         Verdict::Serve => {}
-        Verdict::Drop => return None,
+        Verdict::Drop => return Outcome::Drop,
         Verdict::Gone => {
             shared.shut_down();
-            return None;
+            return Outcome::Drop;
         }
         Verdict::Status(code) => {
             let err = ApiError::new(code, ApiError::reason_for(code), injected_message(code));
-            return Some((Response::json(code, &err.to_json()), false));
+            return Outcome::Reply(Response::json(code, &err.to_json()), false);
         }
     }
     // A wrong token is always refused; no token at all only unless anonymous access is on
@@ -193,13 +212,61 @@ fn respond(shared: &Shared, req: &Request) -> Option<(Response, bool)> {
     let authorized = credentials.unwrap_or_else(|| shared.anonymous.load(Ordering::SeqCst));
     if !authorized {
         let err = ApiError::new(401, "Unauthorized", "Unauthorized");
-        return Some((Response::json(401, &err.to_json()), false));
+        return Outcome::Reply(Response::json(401, &err.to_json()), false);
     }
-    let (code, body) = match api::handle(&mut shared.lock().store, req) {
+    let mut state = shared.lock();
+    match watch::begin(&state.store, req) {
+        Some(Ok(w)) => return Outcome::Watch(Box::new(w)),
+        Some(Err(e)) => return Outcome::Reply(Response::json(e.code, &e.to_json()), false),
+        None => {}
+    }
+    let (code, body) = match api::handle(&mut state.store, req) {
         Ok(ok) => ok,
         Err(e) => (e.code, e.to_json()),
     };
-    Some((Response::json(code, &body), false))
+    drop(state);
+    if req.method != "GET" {
+        shared.changed.notify_all();
+    }
+    Outcome::Reply(Response::json(code, &body), false)
+}
+
+/// Streams a watch until its deadline, the server stopping, or the client going away.
+fn stream_watch(w: &mut impl std::io::Write, shared: &Shared, mut watch: Box<Watch>) {
+    if watch::write_head(w).is_err() || watch::write_lines(w, &watch.initial_lines()).is_err() {
+        return;
+    }
+    loop {
+        let mut state = shared.lock();
+        let lines = loop {
+            let now = Instant::now();
+            if shared.stopping.load(Ordering::SeqCst) || now >= watch.deadline {
+                drop(state);
+                let _ = watch::write_end(w);
+                return;
+            }
+            match watch.next_lines(&state.store) {
+                Ok(lines) if lines.is_empty() => {}
+                Ok(lines) => break lines,
+                Err(error) => {
+                    drop(state);
+                    let _ = watch::write_lines(w, &[error]);
+                    let _ = watch::write_end(w);
+                    return;
+                }
+            }
+            let wait = (watch.deadline - now).min(Duration::from_secs(1));
+            state = shared
+                .changed
+                .wait_timeout(state, wait)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        };
+        drop(state);
+        if watch::write_lines(w, &lines).is_err() {
+            return;
+        }
+    }
 }
 
 fn injected_message(code: u16) -> String {

@@ -2,7 +2,7 @@
 //! server-maintained metadata (`uid`, `resourceVersion`, `creationTimestamp`, `generation`)
 //! filled in the way the API server does, so clients see realistic objects.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
@@ -13,6 +13,23 @@ use super::status::ApiError;
 /// Where an object lives: group, plural, namespace (empty when cluster-scoped), name.
 pub(crate) type Key = (String, String, String, String);
 
+/// How many change events are kept for watches that resume from a `resourceVersion`.
+const EVENT_HISTORY: usize = 10_000;
+
+/// One change, for watches: the revision it produced, `ADDED`/`MODIFIED`/`DELETED`, where,
+/// and the object as of that change.
+#[derive(Debug, Clone)]
+pub(crate) struct Event {
+    /// The store revision after the change.
+    pub revision: u64,
+    /// `ADDED`, `MODIFIED` or `DELETED`.
+    pub kind: &'static str,
+    /// The object's key.
+    pub key: Key,
+    /// The object (for `DELETED`, its last state with the deletion's revision).
+    pub object: Value,
+}
+
 /// All objects plus the counters behind `resourceVersion` and `uid`.
 #[derive(Debug)]
 pub(crate) struct Store {
@@ -20,6 +37,10 @@ pub(crate) struct Store {
     builtin: Vec<ResourceInfo>,
     revision: u64,
     uids: u64,
+    events: VecDeque<Event>,
+    /// Whether workload writes immediately get a finished-rollout `status` (see
+    /// [`FakeCluster::complete_rollouts`](super::FakeCluster::complete_rollouts)).
+    pub complete_rollouts: bool,
 }
 
 impl Store {
@@ -30,6 +51,8 @@ impl Store {
             builtin: discovery::builtin(),
             revision: 1,
             uids: 0,
+            events: VecDeque::new(),
+            complete_rollouts: true,
         };
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             let info = store
@@ -232,13 +255,22 @@ impl Store {
         self.revision += 1;
         let mut obj = obj;
         obj["metadata"]["resourceVersion"] = self.revision.to_string().into();
+        if self.complete_rollouts {
+            super::subresource::complete_rollout(&info.group, &info.kind, &mut obj);
+        }
         let key = (
             info.group.clone(),
             info.plural.clone(),
             ns.to_string(),
             name,
         );
-        self.objects.insert(key, obj.clone());
+        let kind = if self.objects.contains_key(&key) {
+            "MODIFIED"
+        } else {
+            "ADDED"
+        };
+        self.objects.insert(key.clone(), obj.clone());
+        self.record(kind, key, obj.clone());
         Ok(obj)
     }
 
@@ -251,11 +283,53 @@ impl Store {
             name.to_string(),
         );
         let removed = self.objects.remove(&key)?;
-        self.revision += 1;
         if info.kind == "Namespace" && info.group.is_empty() {
-            self.objects.retain(|(_, _, n, _), _| n != name);
+            let inside: Vec<Key> = self
+                .objects
+                .keys()
+                .filter(|k| k.2 == name)
+                .cloned()
+                .collect();
+            for k in inside {
+                if let Some(obj) = self.objects.remove(&k) {
+                    self.revision += 1;
+                    self.record("DELETED", k, obj);
+                }
+            }
         }
+        self.revision += 1;
+        self.record("DELETED", key, removed.clone());
         Some(removed)
+    }
+
+    fn record(&mut self, kind: &'static str, key: Key, mut object: Value) {
+        object["metadata"]["resourceVersion"] = self.revision.to_string().into();
+        if self.events.len() >= EVENT_HISTORY {
+            self.events.pop_front();
+        }
+        self.events.push_back(Event {
+            revision: self.revision,
+            kind,
+            key,
+            object,
+        });
+    }
+
+    /// Changes after `revision`, oldest first; `None` when they are no longer all kept.
+    pub fn events_since(&self, revision: u64) -> Option<Vec<&Event>> {
+        if self
+            .events
+            .front()
+            .is_some_and(|e| e.revision > revision + 1)
+        {
+            return None;
+        }
+        Some(
+            self.events
+                .iter()
+                .filter(|e| e.revision > revision)
+                .collect(),
+        )
     }
 }
 

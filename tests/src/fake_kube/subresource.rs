@@ -43,3 +43,42 @@ pub(crate) fn with_status(old: &Value, body: &Value) -> Value {
     new["status"] = body["status"].clone();
     new
 }
+
+/// Sets the `status` a workload controller would report once a rollout has finished (all
+/// replicas updated, ready and available; `observedGeneration` caught up), so that
+/// `kubectl rollout status` and `--wait` loops see a finished rollout. There are no
+/// controllers here; this stands in for them.
+pub(crate) fn complete_rollout(group: &str, kind: &str, obj: &mut Value) {
+    if group != "apps" {
+        return;
+    }
+    let generation = obj["metadata"]["generation"].as_i64().unwrap_or(1);
+    let replicas = obj["spec"]["replicas"].as_i64().unwrap_or(1);
+    let now = super::store::now_rfc3339();
+    obj["status"] = match kind {
+        "Deployment" => json!({
+            "observedGeneration": generation, "replicas": replicas, "updatedReplicas": replicas,
+            "readyReplicas": replicas, "availableReplicas": replicas,
+            "conditions": [
+                {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable",
+                 "message": "Deployment has minimum availability.", "lastUpdateTime": now, "lastTransitionTime": now},
+                {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable",
+                 "message": "ReplicaSet has successfully progressed.", "lastUpdateTime": now, "lastTransitionTime": now},
+            ],
+        }),
+        "StatefulSet" => json!({
+            "observedGeneration": generation, "replicas": replicas, "readyReplicas": replicas,
+            "currentReplicas": replicas, "updatedReplicas": replicas, "availableReplicas": replicas,
+            "currentRevision": format!("rev-{generation}"), "updateRevision": format!("rev-{generation}"),
+        }),
+        "ReplicaSet" => json!({
+            "observedGeneration": generation, "replicas": replicas, "fullyLabeledReplicas": replicas,
+            "readyReplicas": replicas, "availableReplicas": replicas,
+        }),
+        "DaemonSet" => json!({
+            "observedGeneration": generation, "desiredNumberScheduled": 1, "currentNumberScheduled": 1,
+            "numberReady": 1, "updatedNumberScheduled": 1, "numberAvailable": 1, "numberMisscheduled": 0,
+        }),
+        _ => return,
+    };
+}

@@ -364,3 +364,67 @@ fn malformed_requests_get_400_not_a_crash() {
     s.read_to_string(&mut resp).unwrap();
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
 }
+
+#[test]
+fn watch_streams_existing_then_changes() {
+    use futures::{StreamExt, TryStreamExt};
+    use kube::api::{WatchEvent, WatchParams};
+    let cluster = FakeCluster::start();
+    cluster.seed(deployment("web", 1, "nginx:1.27"));
+    runtime().block_on(async {
+        let (client, _dir) = client(&cluster).await;
+        let api: Api<Deployment> = Api::namespaced(client, "default");
+        let web = api.get("web").await.unwrap();
+        let status = web.status.expect("rollouts complete by default");
+        assert_eq!(
+            (status.observed_generation, status.available_replicas),
+            (Some(1), Some(1))
+        );
+
+        let mut events = api
+            .watch(&WatchParams::default().timeout(10), "0")
+            .await
+            .unwrap()
+            .boxed();
+        let first = events.try_next().await.unwrap().unwrap();
+        assert!(
+            matches!(&first, WatchEvent::Added(d) if d.metadata.name.as_deref() == Some("web")),
+            "{first:?}"
+        );
+        api.patch(
+            "api",
+            &PatchParams::apply("shipmate"),
+            &Patch::Apply(deployment("api", 1, "api:1")),
+        )
+        .await
+        .unwrap();
+        let second = events.try_next().await.unwrap().unwrap();
+        assert!(
+            matches!(&second, WatchEvent::Added(d) if d.metadata.name.as_deref() == Some("api")),
+            "{second:?}"
+        );
+        api.delete("web", &DeleteParams::default()).await.unwrap();
+        let third = events.try_next().await.unwrap().unwrap();
+        assert!(
+            matches!(&third, WatchEvent::Deleted(d) if d.metadata.name.as_deref() == Some("web")),
+            "{third:?}"
+        );
+
+        // Resuming after a resourceVersion replays only later changes.
+        let rv = match &second {
+            WatchEvent::Added(d) => d.metadata.resource_version.clone().unwrap(),
+            _ => unreachable!(),
+        };
+        let replay: Vec<_> = api
+            .watch(&WatchParams::default().timeout(1), &rv)
+            .await
+            .unwrap()
+            .take(1)
+            .collect()
+            .await;
+        assert!(
+            matches!(&replay[0], Ok(WatchEvent::Deleted(_))),
+            "{replay:?}"
+        );
+    });
+}

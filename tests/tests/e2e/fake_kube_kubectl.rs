@@ -401,3 +401,34 @@ fn injected_errors_reach_kubectl_as_server_errors() {
     k.ok(&cluster, &["apply", "--server-side", "-f", path_str(&file)]);
     assert!(cluster.get("deploy/default/web").is_some());
 }
+
+#[test]
+fn rollout_status_follows_the_watch() {
+    let cluster = FakeCluster::start();
+    let Some(k) = Kubectl::new(&cluster) else {
+        return;
+    };
+    cluster.seed(WEB);
+    let out = k.ok(
+        &cluster,
+        &["rollout", "status", "deployment/web", "--timeout=20s"],
+    );
+    assert!(out.contains("successfully rolled out"), "{out}");
+
+    // Without simulated controllers the new generation is never observed: a timeout.
+    cluster.complete_rollouts(false);
+    k.ok(
+        &cluster,
+        &["set", "image", "deployment/web", "web=nginx:1.28"],
+    );
+    let out = k.run(&["rollout", "status", "deployment/web", "--timeout=1s"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("timed out"), "{stderr}");
+    assert!(
+        cluster
+            .requests()
+            .iter()
+            .any(|r| r.param("watch") == Some("true"))
+    );
+}
