@@ -17,8 +17,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
+use super::clock::now_rfc3339;
 use super::status::ApiError;
-use super::store::now_rfc3339;
 
 /// A field path: map keys from the object root.
 type FieldPath = Vec<String>;

@@ -29,6 +29,7 @@
 
 mod api;
 mod apply;
+mod clock;
 mod discovery;
 mod faults;
 mod http;

@@ -33,6 +33,9 @@ pub(crate) fn view(t: &Target, obj: &Value) -> Value {
 pub(crate) fn with_replicas(old: &Value, scale: &Value) -> Value {
     let mut new = old.clone();
     if let Some(r) = scale["spec"]["replicas"].as_i64() {
+        if !new["spec"].is_object() {
+            new["spec"] = json!({});
+        }
         new["spec"]["replicas"] = r.into();
     }
     new
@@ -54,7 +57,7 @@ pub(crate) fn complete_rollout(group: &str, kind: &str, obj: &mut Value) {
     }
     let generation = obj["metadata"]["generation"].as_i64().unwrap_or(1);
     let replicas = obj["spec"]["replicas"].as_i64().unwrap_or(1);
-    let now = super::store::now_rfc3339();
+    let now = super::clock::now_rfc3339();
     obj["status"] = match kind {
         "Deployment" => json!({
             "observedGeneration": generation, "replicas": replicas, "updatedReplicas": replicas,
