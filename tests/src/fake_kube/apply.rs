@@ -273,14 +273,17 @@ pub(crate) fn apply(
         }
     }
     merge(&mut obj, &config);
-    entries.retain(|e| !is_mine(e));
-    entries.push(Entry {
+    let mine = Entry {
         manager: manager.into(),
         operation: "Apply".into(),
         api_version,
         time: now_rfc3339(),
         fields: applied,
-    });
+    };
+    match entries.iter().position(is_mine) {
+        Some(i) => entries[i] = mine,
+        None => entries.push(mine),
+    }
     write_entries(&mut obj, entries);
     Ok(obj)
 }

@@ -274,6 +274,27 @@ impl Store {
         Ok(obj)
     }
 
+    /// Stores the update `old` → `new` (both prepared) unless it changes nothing but
+    /// bookkeeping (resourceVersion, managedFields times), as the API server does: a no-op
+    /// write keeps the old object and its `resourceVersion`. With `dry_run`, only says what
+    /// would be stored.
+    pub fn update(
+        &mut self,
+        info: &ResourceInfo,
+        ns: &str,
+        old: &Value,
+        new: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        if essence(old) == essence(&new) {
+            return Ok(old.clone());
+        }
+        if dry_run {
+            return Ok(new);
+        }
+        self.insert(info, ns, new)
+    }
+
     /// Removes an object (and, for a namespace, everything in it); returns it.
     pub fn remove(&mut self, info: &ResourceInfo, ns: &str, name: &str) -> Option<Value> {
         let key = (
@@ -331,6 +352,20 @@ impl Store {
                 .collect(),
         )
     }
+}
+
+/// An object without the bookkeeping a no-op write may change.
+fn essence(obj: &Value) -> Value {
+    let mut obj = obj.clone();
+    if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.remove("resourceVersion");
+        if let Some(Value::Array(entries)) = meta.get_mut("managedFields") {
+            for e in entries.iter_mut().filter_map(Value::as_object_mut) {
+                e.remove("time");
+            }
+        }
+    }
+    obj
 }
 
 /// Checks (or fills in) `apiVersion` and `kind` against the endpoint's resource.

@@ -77,11 +77,7 @@ pub(crate) fn write(
     }
     let mut new = store.prepare_update(&old, new)?;
     record_update(Some(&old), &mut new, &manager(req));
-    let stored = if dry_run {
-        new
-    } else {
-        store.insert(&t.info, &t.ns, new)?
-    };
+    let stored = store.update(&t.info, &t.ns, &old, new, dry_run)?;
     Ok((200, view(t, &stored)))
 }
 
@@ -134,12 +130,7 @@ pub(crate) fn server_side_apply(
             check_resource_version(&old, &body, t, name)?;
             let new = apply(Some(&old), body, manager, force, names)?;
             let new = store.prepare_update(&old, new)?;
-            let stored = if dry_run {
-                new
-            } else {
-                store.insert(&t.info, &t.ns, new)?
-            };
-            Ok((200, stored))
+            Ok((200, store.update(&t.info, &t.ns, &old, new, dry_run)?))
         }
     }
 }

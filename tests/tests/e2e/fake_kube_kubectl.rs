@@ -158,16 +158,19 @@ fn server_side_apply_get_scale_delete() {
     assert!(cluster.requests().iter().any(|r| r.method == "PATCH"
         && r.content_type.as_deref() == Some("application/apply-patch+yaml")),);
 
-    // Re-applying is idempotent.
+    // Re-applying is idempotent: nothing changes, not even the resourceVersion.
+    let before = cluster.get("deploy/default/web").unwrap();
     let out = k.ok(&cluster, &["apply", "--server-side", "-f", path_str(&dir)]);
     assert!(
         out.contains("deployment.apps/web serverside-applied"),
         "{out}"
     );
+    let after = cluster.get("deploy/default/web").unwrap();
     assert_eq!(
-        cluster.get("deploy/default/web").unwrap()["metadata"]["generation"],
-        1
+        after["metadata"]["resourceVersion"],
+        before["metadata"]["resourceVersion"]
     );
+    assert_eq!(after["metadata"]["generation"], 1);
 
     let out = k.ok(&cluster, &["get", "deploy", "-o", "json"]);
     let list: Value = serde_json::from_str(&out).unwrap();
