@@ -102,7 +102,9 @@ fn resolve(store: &Store, group: &str, version: &str, rest: &[&str]) -> Option<T
 fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), ApiError> {
     let dry_run = req.param("dryRun").is_some_and(|v| !v.is_empty());
     if let Some(sub) = t.sub.as_deref()
-        && !(sub == "status" || (sub == "scale" && t.info.scale))
+        && !(sub == "status"
+            || (sub == "scale" && t.info.scale)
+            || (sub == "log" && t.info.plural == "pods" && t.info.group.is_empty()))
     {
         return Err(ApiError::new(
             404,
@@ -112,6 +114,10 @@ fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), Ap
     }
     match (req.method.as_str(), t.name.as_deref()) {
         ("GET", None) => list(store, req, &t),
+        ("GET", Some(name)) if t.sub.as_deref() == Some("log") => {
+            let pod = existing(store, &t, name)?;
+            Ok((200, Value::String(pod_log(pod, req.param("tailLines")))))
+        }
         ("GET", Some(name)) => {
             let obj = existing(store, &t, name)?;
             Ok((200, view(&t, obj)))
@@ -201,6 +207,25 @@ fn list(store: &Store, req: &Request, t: &Target) -> Result<(u16, Value), ApiErr
             "metadata": {"resourceVersion": store.revision().to_string()}, "items": items,
         }),
     ))
+}
+
+/// The annotation whose value a pod's `log` subresource returns (the fake has no kubelet).
+pub const LOG_ANNOTATION: &str = "fake-kube.shipmate.test/log";
+
+/// A pod's log: its [`LOG_ANNOTATION`], optionally only the last `tailLines` lines.
+fn pod_log(pod: &Value, tail: Option<&str>) -> String {
+    let log = pod["metadata"]["annotations"][LOG_ANNOTATION]
+        .as_str()
+        .unwrap_or("");
+    let Some(n) = tail.and_then(|t| t.parse::<usize>().ok()) else {
+        return log.to_string();
+    };
+    let lines: Vec<&str> = log.lines().collect();
+    let mut out = lines[lines.len().saturating_sub(n)..].join("\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
 }
 
 pub(crate) fn existing<'a>(

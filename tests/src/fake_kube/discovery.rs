@@ -269,6 +269,12 @@ pub(crate) fn resource_list(
             "name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,
             "kind": r.kind, "verbs": ["get", "patch", "update"],
         }));
+        if r.group.is_empty() && r.plural == "pods" {
+            resources.push(json!({
+                "name": "pods/log", "singularName": "", "namespaced": true,
+                "kind": "Pod", "verbs": ["get"],
+            }));
+        }
         if r.scale {
             resources.push(json!({
                 "name": format!("{}/scale", r.plural), "singularName": "", "namespaced": r.namespaced,

@@ -80,8 +80,15 @@ pub(crate) struct Response {
 }
 
 impl Response {
-    /// A JSON response.
+    /// A JSON response; a JSON string is sent as `text/plain` (logs, health checks).
     pub fn json(status: u16, value: &serde_json::Value) -> Self {
+        if let serde_json::Value::String(text) = value {
+            return Response {
+                status,
+                content_type: "text/plain; charset=utf-8",
+                body: text.clone().into_bytes(),
+            };
+        }
         Response {
             status,
             content_type: "application/json",

@@ -49,6 +49,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+pub use api::LOG_ANNOTATION;
 pub use faults::Fault;
 
 /// The bearer token [`FakeCluster::start`] accepts.

@@ -435,3 +435,21 @@ fn rollout_status_follows_the_watch() {
             .any(|r| r.param("watch") == Some("true"))
     );
 }
+
+#[test]
+fn logs_come_from_the_pod_annotation() {
+    let cluster = FakeCluster::start();
+    let Some(k) = Kubectl::new(&cluster) else {
+        return;
+    };
+    cluster.seed(serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-1", "labels": {"app": "web"},
+                     "annotations": {shipmate_e2e::fake_kube::LOG_ANNOTATION: "starting\nlistening on :80\n"}},
+        "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+    }));
+    let out = k.ok(&cluster, &["logs", "web-1"]);
+    assert_eq!(out, "starting\nlistening on :80\n");
+    let out = k.ok(&cluster, &["logs", "web-1", "--tail=1"]);
+    assert_eq!(out, "listening on :80\n");
+}
