@@ -67,12 +67,20 @@ impl Store {
     /// Built-in resources plus those served by stored CRDs.
     pub fn catalogue(&self) -> Vec<ResourceInfo> {
         let mut all = self.builtin.clone();
-        for ((group, plural, _, _), crd) in &self.objects {
-            if group == "apiextensions.k8s.io" && plural == "customresourcedefinitions" {
-                all.extend(discovery::from_crd(crd));
-            }
+        for crd in self.of("apiextensions.k8s.io", "customresourcedefinitions") {
+            all.extend(discovery::from_crd(crd));
         }
         all
+    }
+
+    /// Every object of `group`/`plural`, ordered by namespace and name (a range scan).
+    fn of(&self, group: &str, plural: &str) -> impl Iterator<Item = &Value> + '_ {
+        let (group, plural) = (group.to_string(), plural.to_string());
+        let start = (group.clone(), plural.clone(), String::new(), String::new());
+        self.objects
+            .range(start..)
+            .take_while(move |((g, p, _, _), _)| *g == group && *p == plural)
+            .map(|(_, v)| v)
     }
 
     /// The resource `plural` in `group` (any version).
@@ -108,12 +116,8 @@ impl Store {
 
     /// Objects of one resource, in one namespace or (`None`) all; ordered by namespace/name.
     pub fn list(&self, info: &ResourceInfo, ns: Option<&str>) -> Vec<&Value> {
-        self.objects
-            .iter()
-            .filter(|((g, p, n, _), _)| {
-                *g == info.group && *p == info.plural && ns.is_none_or(|ns| ns == n)
-            })
-            .map(|(_, v)| v)
+        self.of(&info.group, &info.plural)
+            .filter(|o| ns.is_none_or(|ns| o["metadata"]["namespace"].as_str().unwrap_or("") == ns))
             .collect()
     }
 
