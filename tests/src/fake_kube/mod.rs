@@ -20,12 +20,24 @@
 //! assert!(cluster.requests().iter().any(|r| r.param("dryRun") == Some("All")));
 //! ```
 //!
-//! Not modelled: protobuf bodies (415), JSON patch
-//! (415), admission, controllers (Deployments never get Pods; their `status` is set to a finished
-//! rollout on every write unless [`FakeCluster::complete_rollouts`] is turned off), graceful deletion
-//! and finalizers (deletes are immediate), keyed list merging in server-side apply (lists are
-//! atomic), `/openapi/v2` (404), OpenAPI v3 component schemas of built-in kinds (only
-//! paths and operations are served, see `openapi.rs`).
+//! Served: discovery (legacy form; kubectl falls back to it from aggregated discovery), a
+//! skeletal `/openapi/v3`, get/list (label selectors; `metadata.name`/`namespace` field
+//! selectors)/watch/create/update/delete/deletecollection, server-side apply with
+//! `managedFields`, conflicts and `force`, merge and strategic merge patch, `dryRun=All`,
+//! `resourceVersion` preconditions, the `scale`, `status` and `pods/log` subresources, CRDs and
+//! their custom resources, `metav1.Status` errors, bearer-token authentication, and injected
+//! faults ([`Fault`]).
+//!
+//! kubectl sends no credentials over plain `http://` (kubernetes/kubectl#744), so tests that
+//! drive kubectl call [`FakeCluster::allow_anonymous`]; the kube client does send the token.
+//!
+//! Not modelled: TLS, protobuf and CBOR bodies (415), JSON patch (415), admission and
+//! `fieldValidation=Strict` (accepted, not enforced: there are no built-in schemas here),
+//! controllers (Deployments never get Pods; their `status` is set to a finished rollout on
+//! every write unless [`FakeCluster::complete_rollouts`] is turned off), graceful deletion and
+//! finalizers (deletes are immediate), keyed list merging in server-side apply (lists are
+//! atomic), Table responses (kubectl prints NAME/AGE), `/openapi/v2` (404), OpenAPI v3
+//! component schemas of built-in kinds (paths and operations only, see `openapi.rs`).
 
 mod api;
 mod apply;
@@ -164,7 +176,8 @@ impl FakeCluster {
     }
 
     /// Writes `DIR/kubeconfig` (cluster, user with the bearer token, and a current context
-    /// whose namespace is `default`) and returns its path.
+    /// whose namespace is `default`) and returns its path. kubectl ignores the token over
+    /// plain http: see [`allow_anonymous`](Self::allow_anonymous).
     pub fn kubeconfig(&self, dir: &Path) -> PathBuf {
         self.kubeconfig_with_namespace(dir, "default")
     }
