@@ -45,6 +45,7 @@ mod clock;
 mod discovery;
 mod faults;
 mod http;
+mod meta;
 mod openapi;
 mod patch;
 mod selector;
