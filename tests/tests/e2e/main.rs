@@ -2,5 +2,7 @@
 
 mod ask;
 mod constitution;
+mod fake_kube_client;
+mod fake_kube_kubectl;
 mod validate;
 mod validate_hostile;
