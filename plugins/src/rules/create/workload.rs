@@ -168,8 +168,7 @@ pub fn create(req: &mut Req, res: Res, idx: Option<usize>) -> Proposal {
             ports: req.s.ports.clone(),
         };
         p.manifests.push(svc.build());
-        p.summary
-            .push_str(&format!(", exposed by a {ty} Service"));
+        p.summary.push_str(&format!(", exposed by a {ty} Service"));
     }
     p
 }
