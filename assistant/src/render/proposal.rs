@@ -113,7 +113,7 @@ fn manual_steps(p: &Proposal, handover: Handover, style: Style) -> String {
         Some(Applied::Manual(m)) => {
             let _ = writeln!(
                 out,
-                "{heading} nothing was applied ({reason}). The manifests are in {}:",
+                "{heading} nothing was applied ({reason}).\nThe manifests are in {}:",
                 shell::quote(&m.directory)
             );
             for f in &m.files {

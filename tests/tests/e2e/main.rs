@@ -2,5 +2,7 @@
 
 mod ask;
 mod constitution;
+mod fallback;
+mod history;
 mod validate;
 mod validate_hostile;
