@@ -134,7 +134,7 @@ pub struct Entry {
     pub proposal_digest: String,
     /// What was decided.
     pub decision: Decision,
-    /// Where the manual-fallback files are, for `manual` entries.
+    /// Where the manual-fallback files are (an absolute path), for `manual` entries.
     pub directory: Option<String>,
     /// Each object, in apply order.
     pub objects: Vec<ObjectRecord>,

@@ -23,7 +23,7 @@ pub struct AuditLog {
 
 /// The entries read from a log, oldest first, and warnings about lines that were skipped.
 #[derive(Debug, Default)]
-pub struct Read {
+pub struct Contents {
     /// Entries in file order (oldest first).
     pub entries: Vec<Entry>,
     /// One message per skipped line (`line 7: …`).
@@ -108,10 +108,10 @@ impl AuditLog {
 
     /// Reads every entry; a missing log is empty. Lines that are not entries are skipped with a
     /// warning; only failing to open or read the file at all is an error.
-    pub fn read(&self) -> anyhow::Result<Read> {
+    pub fn read(&self) -> anyhow::Result<Contents> {
         let mut file = match File::open(&self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Read::default()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Contents::default()),
             Err(e) => {
                 return Err(e)
                     .with_context(|| format!("cannot open the audit log {}", self.path.display()));
@@ -127,8 +127,8 @@ impl AuditLog {
 }
 
 /// Parses the log's bytes (see [`AuditLog::read`]).
-pub fn parse(bytes: &[u8]) -> Read {
-    let mut out = Read::default();
+pub fn parse(bytes: &[u8]) -> Contents {
+    let mut out = Contents::default();
     let complete = bytes.ends_with(b"\n");
     let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
     let last = lines.len().saturating_sub(1);

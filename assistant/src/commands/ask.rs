@@ -105,7 +105,12 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
 /// nothing was applied, and the proposal itself is printed either way.
 fn record(p: &Proposal) {
     let (decision, directory) = match (&p.applied, p.status) {
-        (Some(Applied::Manual(m)), _) => (Decision::Manual, Some(m.directory.clone())),
+        (Some(Applied::Manual(m)), _) => {
+            // Absolute in the log: it is read later, from anywhere.
+            let dir = std::path::absolute(&m.directory)
+                .map_or_else(|_| m.directory.clone(), |p| p.display().to_string());
+            (Decision::Manual, Some(dir))
+        }
         (None, Status::Blocked) => (Decision::Blocked, None),
         _ => return,
     };
