@@ -7,16 +7,11 @@ pub enum ExitCode {
     Ok = 0,
     /// Runtime error.
     Error = 1,
-    /// Usage error (clap reports these itself, with this code).
-    #[allow(
-        dead_code,
-        reason = "clap exits with 2 on its own; kept for completeness"
-    )]
+    /// Usage error (clap reports its own with this code too).
     Usage = 2,
     /// Blocked by a gate, or validation failed.
     Blocked = 3,
     /// The request needs input or was not understood.
-    #[allow(dead_code, reason = "used by `ask` once the rules backend lands")]
     NeedsInput = 4,
     /// Apply failed.
     #[allow(dead_code, reason = "the applier arrives with the cluster issue")]

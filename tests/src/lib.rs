@@ -3,6 +3,10 @@
 //!
 //! The tests run the real binary as a separate process (as a user would), which is why they
 //! live in their own crate; `cargo test --workspace` builds the binary before running them.
+//! [`fake_kube`] is the loopback Kubernetes API server those tests (and any test that needs a
+//! cluster) run against.
+
+pub mod fake_kube;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,6 +2,8 @@
 
 mod ask;
 mod constitution;
+mod fake_kube_client;
+mod fake_kube_kubectl;
 mod fallback;
 mod history;
 mod validate;

@@ -1,0 +1,242 @@
+//! Request routing for discovery, OpenAPI and resource endpoints, and the verbs that read,
+//! create and delete (get, list, create, delete, deletecollection); writes to existing
+//! objects are in `write.rs`.
+
+use serde_json::{Value, json};
+
+use super::apply::record_update;
+use super::discovery::{self, ResourceInfo};
+use super::http::Request;
+use super::openapi;
+use super::selector::{Selector, field_matches};
+use super::status::{ApiError, success};
+use super::store::Store;
+use super::subresource::{view, with_replicas, with_status};
+use super::write::{manager, parse_body, patch, write};
+
+/// What a request addresses below `/api/v1` or `/apis/G/V`.
+pub(crate) struct Target {
+    pub info: ResourceInfo,
+    /// Namespace from the path; empty for cluster-scoped or all-namespaces requests.
+    pub ns: String,
+    /// Object name, if addressed.
+    pub name: Option<String>,
+    /// Subresource (`scale`, `status`), if addressed.
+    pub sub: Option<String>,
+}
+
+/// Answers one authenticated request: `(status code, JSON body)`.
+pub(crate) fn handle(store: &mut Store, req: &Request) -> Result<(u16, Value), ApiError> {
+    let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    let catalogue = store.catalogue();
+    let not_found = || {
+        ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
+    };
+    let discovery_doc = |doc: Option<Value>| doc.map(|d| (200, d)).ok_or_else(not_found);
+    match segs.as_slice() {
+        ["version"] => Ok((200, discovery::version())),
+        ["healthz" | "livez" | "readyz"] => Ok((200, json!("ok"))),
+        ["api"] => Ok((200, discovery::core_versions())),
+        ["apis"] => Ok((200, discovery::group_list(&catalogue))),
+        ["openapi", "v3"] => Ok((200, openapi::index(&catalogue))),
+        ["openapi", "v3", gv @ ..] => discovery_doc(openapi::document(store, &gv.join("/"))),
+        ["api", "v1"] => discovery_doc(discovery::resource_list(&catalogue, "", "v1")),
+        ["apis", g] => discovery_doc(discovery::group(&catalogue, g)),
+        ["apis", g, v] => discovery_doc(discovery::resource_list(&catalogue, g, v)),
+        ["api", "v1", rest @ ..] => {
+            let target = resolve(store, "", "v1", rest).ok_or_else(not_found)?;
+            serve(store, req, target)
+        }
+        ["apis", g, v, rest @ ..] => {
+            let target = resolve(store, g, v, rest).ok_or_else(not_found)?;
+            serve(store, req, target)
+        }
+        _ => Err(not_found()),
+    }
+}
+
+/// The resource target of a path under `/api/v1` or `/apis/G/V`, if it names one.
+pub(crate) fn resolve_path(store: &Store, path: &str) -> Option<Target> {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segs.as_slice() {
+        ["api", "v1", rest @ ..] if !rest.is_empty() => resolve(store, "", "v1", rest),
+        ["apis", g, v, rest @ ..] if !rest.is_empty() => resolve(store, g, v, rest),
+        _ => None,
+    }
+}
+
+fn resolve(store: &Store, group: &str, version: &str, rest: &[&str]) -> Option<Target> {
+    let owned = |s: Option<&&str>| s.map(|s| s.to_string());
+    if let ["namespaces", ns, plural, tail @ ..] = rest
+        && let Some(info) = store.find_versioned(group, version, plural)
+    {
+        if !info.namespaced || tail.len() > 2 {
+            return None;
+        }
+        return Some(Target {
+            info,
+            ns: ns.to_string(),
+            name: owned(tail.first()),
+            sub: owned(tail.get(1)),
+        });
+    }
+    let [plural, tail @ ..] = rest else {
+        return None;
+    };
+    let info = store.find_versioned(group, version, plural)?;
+    if tail.len() > 2 || (info.namespaced && !tail.is_empty()) {
+        return None;
+    }
+    Some(Target {
+        info,
+        ns: String::new(),
+        name: owned(tail.first()),
+        sub: owned(tail.get(1)),
+    })
+}
+
+fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), ApiError> {
+    let dry_run = req.param("dryRun").is_some_and(|v| !v.is_empty());
+    if let Some(sub) = t.sub.as_deref()
+        && !(sub == "status"
+            || (sub == "scale" && t.info.scale)
+            || (sub == "log" && t.info.plural == "pods" && t.info.group.is_empty()))
+    {
+        return Err(ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        ));
+    }
+    match (req.method.as_str(), t.name.as_deref()) {
+        ("GET", None) => list(store, req, &t),
+        ("GET", Some(name)) if t.sub.as_deref() == Some("log") => {
+            let pod = existing(store, &t, name)?;
+            Ok((200, Value::String(pod_log(pod, req.param("tailLines")))))
+        }
+        ("GET", Some(name)) => {
+            let obj = existing(store, &t, name)?;
+            Ok((200, view(&t, obj)))
+        }
+        ("POST", None) if t.info.namespaced && t.ns.is_empty() => Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            "create needs a namespace in the path",
+        )),
+        ("POST", None) => {
+            let body = parse_body(req)?;
+            if dry_run {
+                store.check_namespace(&t.info, &t.ns)?;
+                let mut obj = store.prepare_create(&t.info, &t.ns, body)?;
+                record_update(None, &mut obj, &manager(req));
+                return Ok((201, obj));
+            }
+            let mut obj = store.prepare_create(&t.info, &t.ns, body)?;
+            record_update(None, &mut obj, &manager(req));
+            Ok((201, store.create(&t.info, &t.ns, obj)?))
+        }
+        ("PUT", Some(name)) => {
+            let body = parse_body(req)?;
+            write(store, req, &t, name, dry_run, |old| {
+                match t.sub.as_deref() {
+                    Some("scale") => Ok(with_replicas(old, &body)),
+                    Some(_) => Ok(with_status(old, &body)),
+                    None => Ok(body),
+                }
+            })
+        }
+        ("PATCH", Some(name)) => patch(store, req, &t, name, dry_run),
+        ("DELETE", Some(name)) => {
+            let obj = existing(store, &t, name)?.clone();
+            if !dry_run {
+                store.remove(&t.info, &t.ns, name);
+            }
+            Ok((
+                200,
+                success(&t.info.group, &t.info.plural, name, &obj["metadata"]["uid"]),
+            ))
+        }
+        ("DELETE", None) => {
+            let (_, list) = list(store, req, &t)?;
+            if !dry_run {
+                for item in list["items"].as_array().into_iter().flatten() {
+                    let ns = item["metadata"]["namespace"].as_str().unwrap_or_default();
+                    let name = item["metadata"]["name"].as_str().unwrap_or_default();
+                    store.remove(&t.info, ns, name);
+                }
+            }
+            Ok((200, list))
+        }
+        _ => Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            format!(
+                "the server does not allow this method on the requested resource: {}",
+                req.method
+            ),
+        )),
+    }
+}
+
+fn list(store: &Store, req: &Request, t: &Target) -> Result<(u16, Value), ApiError> {
+    if req.param("watch").is_some_and(|w| w == "true" || w == "1") {
+        return Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            "watch is not supported by the fake API server",
+        ));
+    }
+    let labels = Selector::parse(req.param("labelSelector").unwrap_or(""))
+        .map_err(|e| ApiError::bad_request(format!("unable to parse requirement: {e}")))?;
+    let fields = req.param("fieldSelector").unwrap_or("");
+    let ns = (!t.ns.is_empty()).then_some(t.ns.as_str());
+    let items: Vec<Value> = store
+        .list(&t.info, ns)
+        .into_iter()
+        .filter(|o| labels.matches(&o["metadata"]["labels"]) && field_matches(fields, o))
+        .cloned()
+        .collect();
+    Ok((
+        200,
+        json!({
+            "kind": format!("{}List", t.info.kind), "apiVersion": t.info.api_version(),
+            "metadata": {"resourceVersion": store.revision().to_string()}, "items": items,
+        }),
+    ))
+}
+
+/// The annotation whose value a pod's `log` subresource returns (the fake has no kubelet).
+pub const LOG_ANNOTATION: &str = "fake-kube.shipmate.test/log";
+
+/// A pod's log: its [`LOG_ANNOTATION`], optionally only the last `tailLines` lines.
+fn pod_log(pod: &Value, tail: Option<&str>) -> String {
+    let log = pod["metadata"]["annotations"][LOG_ANNOTATION]
+        .as_str()
+        .unwrap_or("");
+    let Some(n) = tail.and_then(|t| t.parse::<usize>().ok()) else {
+        return log.to_string();
+    };
+    let lines: Vec<&str> = log.lines().collect();
+    let mut out = lines[lines.len().saturating_sub(n)..].join("\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn existing<'a>(
+    store: &'a Store,
+    t: &Target,
+    name: &str,
+) -> Result<&'a Value, ApiError> {
+    if t.info.namespaced && t.ns.is_empty() {
+        return Err(ApiError::not_found(&t.info.group, &t.info.plural, name));
+    }
+    store
+        .get(&t.info, &t.ns, name)
+        .ok_or_else(|| ApiError::not_found(&t.info.group, &t.info.plural, name))
+}
