@@ -22,6 +22,8 @@ pub enum Command {
     Ask(AskArgs),
     /// Show or initialise the constitution (the policy gates).
     Constitution(ConstitutionArgs),
+    /// List the audit log, newest first: what was applied, handed over or blocked, and when.
+    History(HistoryArgs),
 }
 
 /// Output format.
@@ -82,13 +84,25 @@ pub struct AskArgs {
     /// Default namespace for the request.
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
     pub namespace: Option<String>,
-    /// Also write the proposed manifests (Secret values included) as YAML files to DIR, for
-    /// `kubectl apply -f DIR`.
+    /// Base directory for the manual fallback (default `./shipmate-out`): the manifests
+    /// (Secret values included, Secrets mode 0600) go to a new `DIR/<UTC time>-<summary>/`
+    /// directory, never overwriting one, for `kubectl apply -f`.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// Gate options.
     #[command(flatten)]
     pub gates: GateArgs,
+}
+
+/// `shipmate history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Output format (`json`: `{"log": PATH, "entries": [...]}`, newest first).
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Output,
+    /// Show at most N entries (the newest).
+    #[arg(short = 'n', long = "limit", value_name = "N")]
+    pub limit: Option<usize>,
 }
 
 /// `shipmate constitution`.

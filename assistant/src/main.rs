@@ -1,13 +1,18 @@
 //! The `shipmate` command-line interface: parses arguments, runs one subcommand, maps the
 //! outcome to a documented exit code and prints the whole error chain on failure.
 
+mod audit;
 mod cli;
+mod clock;
 mod commands;
 mod exit;
+mod fallback;
+mod order;
 mod output;
 mod pipeline;
 mod policy;
 mod render;
+mod shell;
 mod style;
 
 use clap::Parser;
@@ -21,6 +26,7 @@ fn main() -> std::process::ExitCode {
         Command::Validate(args) => commands::validate::run(args),
         Command::Ask(args) => commands::ask::run(args),
         Command::Constitution(args) => commands::constitution::run(args),
+        Command::History(args) => commands::history::run(args),
     };
     let code = match result {
         Ok(code) => code,

@@ -27,7 +27,7 @@ fn unknown_subcommand_is_a_usage_error() {
 fn help_lists_the_subcommands() {
     let out = shipmate().arg("--help").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    for sub in ["validate", "ask", "constitution"] {
+    for sub in ["validate", "ask", "constitution", "history"] {
         assert!(text.contains(sub), "{sub} missing from --help:\n{text}");
     }
 }

@@ -6,12 +6,14 @@
 //! one field that decides how dangerous an action is — [`Action::mutating`] — is computed here
 //! from the kubectl verb, never taken from a backend.
 
+pub mod applied;
 pub mod backend;
 pub mod error;
 pub mod proposal;
 pub mod registry;
 pub mod rules;
 
+pub use applied::{Applied, ManualFallback, ManualReason};
 pub use backend::{Backend, Context, NoProgress, Progress, Request};
 pub use error::BackendError;
 pub use proposal::{Action, Proposal, Status, is_mutating, shell_metachar};

@@ -7,6 +7,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use shipmate_manifests::Finding;
 
+use crate::applied::Applied;
+
 /// Where a proposal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -58,9 +60,11 @@ pub struct Proposal {
     /// What the person must answer when `status` is `needs_input`.
     #[serde(default)]
     pub questions: Vec<String>,
-    /// What was applied; always `null` until shipmate applies proposals.
+    /// What was done with the proposal: `null` when nothing was handed over (blocked, needs
+    /// input, nothing to write), else an object whose `mode` says how (`manual`: files and
+    /// commands to run by hand).
     #[serde(default)]
-    pub applied: Option<Value>,
+    pub applied: Option<Applied>,
 }
 
 impl Proposal {

@@ -32,14 +32,66 @@ pub fn binary() -> PathBuf {
     bin
 }
 
-/// A `Command` for the binary, with colour off and an isolated config dir so that the user's
-/// own constitution never leaks into tests.
+/// A state directory that can never be created (its parent is a device file, not a directory),
+/// even by root: a test that forgets its [`Sandbox`] cannot write an audit log anywhere real.
+pub const UNWRITABLE_STATE: &str = "/dev/null/shipmate-e2e-state";
+
+/// A `Command` for the binary, with colour off, an isolated config dir so that the user's own
+/// constitution never leaks into tests, and an audit-log location that cannot be written
+/// ([`UNWRITABLE_STATE`]). Tests that let shipmate write files (the manual fallback, the audit
+/// log) use [`Sandbox::shipmate`] instead.
 pub fn shipmate() -> Command {
     let mut cmd = Command::new(binary());
     cmd.env("NO_COLOR", "1")
         .env("XDG_CONFIG_HOME", "/nonexistent/shipmate-e2e-config")
+        .env("XDG_STATE_HOME", UNWRITABLE_STATE)
         .env_remove("SHIPMATE_BACKEND");
     cmd
+}
+
+/// A temporary directory for one test: shipmate runs in `work/` (where the manual fallback
+/// writes `shipmate-out/`) and keeps its audit log under `state/` (`XDG_STATE_HOME`). Removed
+/// when dropped, so nothing is ever written into the repository or the real home.
+pub struct Sandbox {
+    root: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// A new, empty sandbox.
+    pub fn new() -> Sandbox {
+        let root = tempfile::tempdir().expect("create a temp dir");
+        std::fs::create_dir(root.path().join("work")).expect("create work/");
+        Sandbox { root }
+    }
+
+    /// The working directory shipmate runs in.
+    pub fn work(&self) -> PathBuf {
+        self.root.path().join("work")
+    }
+
+    /// `XDG_STATE_HOME` for shipmate.
+    pub fn state_home(&self) -> PathBuf {
+        self.root.path().join("state")
+    }
+
+    /// Where shipmate's audit log is.
+    pub fn audit_log(&self) -> PathBuf {
+        self.state_home().join("shipmate").join("audit.jsonl")
+    }
+
+    /// [`shipmate()`] running in [`Sandbox::work`] with [`Sandbox::state_home`].
+    pub fn shipmate(&self) -> Command {
+        let mut cmd = shipmate();
+        cmd.current_dir(self.work())
+            .env("XDG_STATE_HOME", self.state_home());
+        cmd
+    }
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Sandbox::new()
+    }
 }
 
 /// Path of a file under `tests/fixtures/`.

@@ -1,18 +1,26 @@
 //! `shipmate ask`: the scripted, non-interactive mode. One request in (arguments or stdin), one
 //! validated proposal out (text, YAML or the JSON contract), and an exit code scripts can act on.
+//!
+//! shipmate cannot apply yet, so every `proposed` proposal with manifests goes to the manual
+//! fallback (files in a new directory, commands to run; `applied` says where), and the decision
+//! is recorded in the audit log.
 
-use std::io::{IsTerminal, Read, Write};
-use std::path::Path;
+use std::io::{IsTerminal, Read};
 
 use anyhow::Context as _;
 use shipmate_manifests::parse::Limits;
-use shipmate_plugins::{BackendError, Context, NoProgress, Registry, Request, Status};
+use shipmate_plugins::{
+    Applied, BackendError, Context, ManualReason, NoProgress, Proposal, Registry, Request, Status,
+};
 
+use crate::audit::{AuditLog, Decision, Entry};
 use crate::cli::{AskArgs, Output};
+use crate::clock::Utc;
 use crate::commands::validate;
 use crate::exit::ExitCode;
+use crate::render::proposal::Handover;
 use crate::style::Style;
-use crate::{output, pipeline, render};
+use crate::{fallback, output, pipeline, render};
 
 /// Largest request read from stdin.
 const MAX_STDIN: u64 = 1024 * 1024;
@@ -55,19 +63,36 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("backend `{}` could not answer", backend.name()))?;
     pipeline::validate(&mut proposal, &schemas, gates.as_ref());
 
-    let written = match (&args.out_dir, proposal.status) {
-        (Some(dir), Status::Proposed) if !proposal.manifests.is_empty() => {
-            write_manifests(dir, &proposal.manifests)?;
-            Some(dir.as_path())
-        }
-        _ => None,
+    let reason = if args.no_apply {
+        ManualReason::NoApply
+    } else {
+        ManualReason::NoApplier
     };
+    let mut write_error = None;
+    if fallback::applies_to(&proposal) {
+        let base = fallback::base_dir(args.out_dir.as_deref());
+        match fallback::write(&proposal, &base, reason, Utc::now()) {
+            Ok(manual) => proposal.applied = Some(Applied::Manual(manual)),
+            Err(err) => write_error = Some(err),
+        }
+    }
+    record(&proposal);
+
     match args.output {
         Output::Text => {
-            let text = render::proposal::render(&proposal, written, Style::for_stdout());
+            let handover = Handover {
+                reason,
+                write_failed: write_error.is_some(),
+            };
+            let text = render::proposal::render(&proposal, handover, Style::for_stdout());
             output::print(&text)?;
         }
         format => output::print_structured(format, &proposal)?,
+    }
+    if let Some(err) = write_error {
+        // The proposal is printed in full above: nothing is lost, but nothing was written.
+        eprintln!("shipmate: error: {err:#}");
+        return Ok(ExitCode::Error);
     }
     if !args.no_apply {
         eprintln!("note: applying arrives in a later version; `ask` proposes and validates only");
@@ -75,51 +100,25 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     Ok(pipeline::exit_code(proposal.status))
 }
 
-/// Writes each manifest to `dir/NN-kind-name.yaml` (Secrets readable by the owner only).
-fn write_manifests(dir: &Path, manifests: &[serde_json::Value]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
-    for (i, m) in manifests.iter().enumerate() {
-        let part = |field: &str| {
-            let raw = match field {
-                "kind" => m.get("kind"),
-                _ => m.get("metadata").and_then(|md| md.get("name")),
-            };
-            raw.and_then(serde_json::Value::as_str)
-                .unwrap_or("object")
-                .to_lowercase()
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '.' {
-                        c
-                    } else {
-                        '-'
-                    }
-                })
-                .collect::<String>()
-        };
-        let path = dir.join(format!(
-            "{:02}-{}-{}.yaml",
-            i + 1,
-            part("kind"),
-            part("name")
-        ));
-        let yaml = serde_saphyr::to_string(m)
-            .with_context(|| format!("cannot write {} as YAML", path.display()))?;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        if m.get("kind").and_then(serde_json::Value::as_str) == Some("Secret") {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+/// Appends the decision to the audit log: `manual` when the fallback wrote files, `blocked`
+/// when a gate blocked the proposal. A log that cannot be written is a warning, not a failure:
+/// nothing was applied, and the proposal itself is printed either way.
+fn record(p: &Proposal) {
+    let (decision, directory) = match (&p.applied, p.status) {
+        (Some(Applied::Manual(m)), _) => {
+            // Absolute in the log: it is read later, from anywhere.
+            let dir = std::path::absolute(&m.directory)
+                .map_or_else(|_| m.directory.clone(), |p| p.display().to_string());
+            (Decision::Manual, Some(dir))
         }
-        let mut file = options.open(&path).with_context(|| {
-            format!("cannot write {}; choose another --out-dir", path.display())
-        })?;
-        file.write_all(yaml.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        (None, Status::Blocked) => (Decision::Blocked, None),
+        _ => return,
+    };
+    let entry = Entry::untouched(p, decision, directory);
+    let result = AuditLog::default_location().and_then(|log| log.append(&entry));
+    if let Err(err) = result {
+        eprintln!("shipmate: warning: this decision was not recorded in the audit log: {err:#}");
     }
-    Ok(())
 }
 
 /// The request from the arguments, or from stdin when there are none (or just `-`).

@@ -2,4 +2,5 @@
 
 pub mod ask;
 pub mod constitution;
+pub mod history;
 pub mod validate;

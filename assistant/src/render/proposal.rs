@@ -1,21 +1,31 @@
 //! Human-readable rendering of a proposal: summary, manifests as YAML (Secret values masked),
-//! actions as commands, findings, questions, and the manual steps — shipmate does not apply
-//! yet, so the text says so and shows exactly what to run by hand.
+//! actions as commands, findings, questions, and the manual steps — where the manual fallback
+//! wrote the manifests and exactly what to run by hand (shipmate does not apply yet).
 
 use std::fmt::Write as _;
 
 use serde_json::Value;
 use shipmate_manifests::Severity;
-use shipmate_plugins::{Proposal, Status};
+use shipmate_plugins::{Applied, ManualReason, Proposal, Status};
 
+use crate::shell::{self, command_line};
 use crate::style::{Style, Tone};
 
 /// What replaces a Secret value in human output.
 pub const MASK: &str = "********";
 
-/// Renders a proposal for a terminal; `written` is where its manifests were written
-/// (`--out-dir`), if anywhere.
-pub fn render(p: &Proposal, written: Option<&std::path::Path>, style: Style) -> String {
+/// How the manual fallback went, for the text that ends a rendered proposal.
+#[derive(Debug, Clone, Copy)]
+pub struct Handover {
+    /// Why shipmate did not apply the proposal itself.
+    pub reason: ManualReason,
+    /// Writing the fallback files failed (the error itself is printed on stderr).
+    pub write_failed: bool,
+}
+
+/// Renders a proposal for a terminal, ending with the manual steps: the directory the
+/// manifests were written to (from `p.applied`) and the exact commands to run.
+pub fn render(p: &Proposal, handover: Handover, style: Style) -> String {
     let mut out = String::new();
     let (tone, label) = match p.status {
         Status::Proposed => (Tone::Good, "proposed"),
@@ -72,12 +82,12 @@ pub fn render(p: &Proposal, written: Option<&std::path::Path>, style: Style) -> 
         }
     }
     out.push('\n');
-    out.push_str(&manual_steps(p, written, style));
+    out.push_str(&manual_steps(p, handover, style));
     out
 }
 
-/// The manual fallback: nothing was applied; here is what to run.
-fn manual_steps(p: &Proposal, written: Option<&std::path::Path>, style: Style) -> String {
+/// The manual fallback: nothing was applied; here is where the files are and what to run.
+fn manual_steps(p: &Proposal, handover: Handover, style: Style) -> String {
     let mut out = String::new();
     match p.status {
         Status::Blocked => {
@@ -97,38 +107,51 @@ fn manual_steps(p: &Proposal, written: Option<&std::path::Path>, style: Style) -
         }
         Status::Proposed => {}
     }
-    let _ = writeln!(
-        out,
-        "{} Nothing was applied (shipmate cannot apply changes yet). To do it by hand:",
-        style.paint(Tone::Bold, "Manual steps:")
-    );
-    let mut step = 1;
-    if !p.manifests.is_empty() {
-        let target = match written {
-            Some(dir) => shell_quote(&dir.display().to_string()),
-            None => {
-                let masked = if p.manifests.iter().any(is_secret) {
-                    " (Secret values are masked above; the files hold them)"
+    let heading = style.paint(Tone::Bold, "Manual steps:");
+    let reason = handover.reason.describe();
+    let commands: Vec<Vec<String>> = match &p.applied {
+        Some(Applied::Manual(m)) => {
+            let _ = writeln!(
+                out,
+                "{heading} nothing was applied ({reason}).\nThe manifests are in {}:",
+                shell::quote(&m.directory)
+            );
+            for f in &m.files {
+                let name = std::path::Path::new(f)
+                    .file_name()
+                    .map_or(f.clone(), |n| n.to_string_lossy().into_owned());
+                let secret = name
+                    .split_once('-')
+                    .is_some_and(|(_, rest)| rest.starts_with("secret-"));
+                let note = if secret {
+                    " (Secret values included; readable by you only)"
                 } else {
                     ""
                 };
+                let _ = writeln!(out, "  {name}{note}");
+            }
+            let _ = writeln!(out, "Run by hand, from this directory, in order:");
+            m.commands.clone()
+        }
+        None => {
+            if handover.write_failed {
                 let _ = writeln!(
                     out,
-                    "  {step}. ask again with `--out-dir shipmate-out` to write the manifests \
-                     as files{masked}"
+                    "{heading} nothing was applied ({reason}), and the manifests could not be \
+                     written to files (see the error). Re-run with --out-dir DIR, or with \
+                     --output yaml to get them on stdout with their Secret values."
                 );
-                step += 1;
-                "shipmate-out".to_owned()
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{heading} nothing was applied ({reason}). To do it by hand:"
+                );
             }
-        };
-        let _ = writeln!(out, "  {step}. kubectl apply --dry-run=server -f {target}");
-        step += 1;
-        let _ = writeln!(out, "  {step}. kubectl apply -f {target}");
-        step += 1;
-    }
-    for a in &p.actions {
-        let _ = writeln!(out, "  {step}. {}", command_line(&a.argv));
-        step += 1;
+            p.actions.iter().map(|a| a.argv.clone()).collect()
+        }
+    };
+    for (i, argv) in commands.iter().enumerate() {
+        let _ = writeln!(out, "  {}. {}", i + 1, command_line(argv));
     }
     out
 }
@@ -171,25 +194,6 @@ pub fn masked(secret: &Value) -> Value {
     copy
 }
 
-/// An argv as a command a person can paste into a POSIX shell.
-pub fn command_line(argv: &[String]) -> String {
-    argv.iter()
-        .map(|a| shell_quote(a))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn shell_quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=,@%+".contains(&b));
-    if safe {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,10 +205,42 @@ mod tests {
                        "stringData": {"password": "hunter2"}});
         let mut p = Proposal::new("rules", "create secret s", Status::Proposed, "Create");
         p.manifests.push(s);
-        let text = render(&p, None, Style::for_stdout());
+        let handover = Handover {
+            reason: ManualReason::NoApply,
+            write_failed: false,
+        };
+        let text = render(&p, handover, Style::for_stdout());
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("password") && text.contains(MASK));
-        assert!(text.contains("Nothing was applied"));
+        assert!(text.contains("nothing was applied (--no-apply was given)"));
+    }
+
+    #[test]
+    fn manual_fallback_ends_with_the_directory_and_the_commands() {
+        let mut p = Proposal::new("rules", "r", Status::Proposed, "Create");
+        p.manifests
+            .push(json!({"kind": "Secret", "metadata": {"name": "s"}, "data": {}}));
+        let dir = "shipmate-out/20261126-120000-create it".to_owned();
+        p.applied = Some(Applied::Manual(shipmate_plugins::ManualFallback {
+            directory: dir.clone(),
+            files: vec![format!("{dir}/01-secret-s.yaml")],
+            commands: vec![vec!["kubectl".into(), "apply".into(), "-f".into(), dir]],
+            reason: ManualReason::NoApplier,
+        }));
+        let handover = Handover {
+            reason: ManualReason::NoApplier,
+            write_failed: false,
+        };
+        let text = render(&p, handover, Style::for_stdout());
+        assert!(
+            text.ends_with(
+                "The manifests are in 'shipmate-out/20261126-120000-create it':\n  \
+                 01-secret-s.yaml (Secret values included; readable by you only)\n\
+                 Run by hand, from this directory, in order:\n  \
+                 1. kubectl apply -f 'shipmate-out/20261126-120000-create it'\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,14 +1,22 @@
 //! `shipmate ask`: the JSON contract, exit codes, stdin, text output (masked secrets, manual
-//! steps) and YAML output.
+//! steps) and YAML output. Every run happens in its own [`Sandbox`], so the manual fallback and
+//! the audit log write into a temp dir. The fallback itself is tested in `fallback.rs`.
 
 use std::io::Write;
 use std::process::{Output, Stdio};
 
 use serde_json::Value;
-use shipmate_e2e::shipmate;
+use shipmate_e2e::Sandbox;
 
+/// Runs `shipmate ask ARGS` in a fresh sandbox.
 fn ask(args: &[&str]) -> Output {
-    shipmate()
+    ask_in(&Sandbox::new(), args)
+}
+
+/// Runs `shipmate ask ARGS` in `sandbox`.
+pub fn ask_in(sandbox: &Sandbox, args: &[&str]) -> Output {
+    sandbox
+        .shipmate()
         .arg("ask")
         .args(args)
         .stdin(Stdio::null())
@@ -104,7 +112,9 @@ fn generated_manifests_have_no_schema_findings() {
 
 #[test]
 fn request_from_stdin() {
-    let mut child = shipmate()
+    let sandbox = Sandbox::new();
+    let mut child = sandbox
+        .shipmate()
         .args(["ask", "--output", "json", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -138,29 +148,44 @@ fn text_output_masks_secrets_and_gives_manual_steps() {
         text.contains("password") && text.contains("********"),
         "{text}"
     );
-    assert!(text.contains("Nothing was applied"), "{text}");
-    assert!(text.contains("kubectl apply"), "{text}");
+    assert!(text.contains("nothing was applied"), "{text}");
+    assert!(
+        text.contains("kubectl apply --server-side --field-manager=shipmate -f shipmate-out/"),
+        "{text}"
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("proposes and validates only"), "{stderr}");
 }
 
 #[test]
-fn out_dir_gets_unmasked_manifests() {
-    let dir = tempfile::tempdir().unwrap();
-    let out_dir = dir.path().join("out");
-    let out = ask(&[
-        "--out-dir",
-        out_dir.to_str().unwrap(),
-        "create a secret db with password=hunter2",
-    ]);
+fn out_dir_is_the_base_of_a_new_directory_with_unmasked_manifests() {
+    let sandbox = Sandbox::new();
+    let out_dir = sandbox.work().join("my out");
+    let out = ask_in(
+        &sandbox,
+        &[
+            "--out-dir",
+            out_dir.to_str().unwrap(),
+            "create a secret db with password=hunter2",
+        ],
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("hunter2"), "{text}");
+    let dirs: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    let quoted = format!("'{}'", dirs[0].display());
     assert!(
-        text.contains(&format!("kubectl apply -f {}", out_dir.display())),
-        "{text}"
+        text.contains(&format!(
+            "kubectl apply --server-side --field-manager=shipmate -f {quoted}"
+        )),
+        "the path with a space is quoted:\n{text}"
     );
-    let written = std::fs::read_to_string(out_dir.join("01-secret-db.yaml")).unwrap();
+    let written = std::fs::read_to_string(dirs[0].join("01-secret-db.yaml")).unwrap();
     assert!(written.contains("hunter2"), "{written}");
+    assert!(!sandbox.work().join("shipmate-out").exists());
 }
 
 #[test]
@@ -182,6 +207,11 @@ fn snapshot_json_deployment_and_service() {
         "create a deployment named web running nginx:1.27.1 with 2 replicas on port 80 and expose it",
     );
     assert_eq!(code, 0);
+    let mut p = p;
+    let dir = p["applied"]["directory"].as_str().unwrap().to_owned();
+    let stable = stable_dir(&dir);
+    let text = serde_json::to_string(&p).unwrap().replace(&dir, &stable);
+    p = serde_json::from_str(&text).unwrap();
     insta::assert_json_snapshot!("ask_json_deployment_service", p);
 }
 
@@ -193,5 +223,21 @@ fn snapshot_text_blocked_and_secret() {
         String::from_utf8(blocked.stdout).unwrap()
     );
     let secret = ask(&["create a secret api-token in namespace ops with token=abc123"]);
-    insta::assert_snapshot!("ask_text_secret", String::from_utf8(secret.stdout).unwrap());
+    let text = String::from_utf8(secret.stdout).unwrap();
+    let dir = text
+        .split_whitespace()
+        .find(|w| w.starts_with("shipmate-out/"))
+        .expect("a fallback directory")
+        .trim_end_matches(':')
+        .to_owned();
+    insta::assert_snapshot!("ask_text_secret", text.replace(&dir, &stable_dir(&dir)));
+}
+
+/// `shipmate-out/20261126-081200-slug` → `shipmate-out/YYYYMMDD-HHMMSS-slug`, for snapshots.
+pub fn stable_dir(dir: &str) -> String {
+    let (base, name) = dir.rsplit_once('/').expect("base/name");
+    let (date, rest) = name.split_once('-').expect("date-time-slug");
+    let (time, slug) = rest.split_once('-').expect("time-slug");
+    assert!(date.len() == 8 && time.len() == 6, "{dir}");
+    format!("{base}/YYYYMMDD-HHMMSS-{slug}")
 }

@@ -4,5 +4,7 @@ mod ask;
 mod constitution;
 mod fake_kube_client;
 mod fake_kube_kubectl;
+mod fallback;
+mod history;
 mod validate;
 mod validate_hostile;
