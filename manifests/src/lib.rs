@@ -9,6 +9,7 @@ pub mod build;
 pub mod document;
 pub mod error;
 pub mod gates;
+pub mod kubectl;
 pub mod parse;
 pub mod report;
 pub mod schema;

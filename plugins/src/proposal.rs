@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use shipmate_manifests::Finding;
+pub use shipmate_manifests::kubectl::is_mutating;
 
 use crate::applied::Applied;
 
@@ -134,76 +135,6 @@ impl<'de> Deserialize<'de> for Action {
         }
         let wire = Wire::deserialize(deserializer)?;
         Ok(Action::new(wire.argv, wire.reason))
-    }
-}
-
-/// kubectl global flags that take a value and may precede the verb.
-const VALUE_FLAGS: &[&str] = &[
-    "-n",
-    "--namespace",
-    "--context",
-    "--cluster",
-    "--user",
-    "--kubeconfig",
-    "-s",
-    "--server",
-    "--as",
-    "--as-group",
-    "--request-timeout",
-];
-
-/// Verbs that never change cluster state nor run anything inside it.
-const READ_ONLY_VERBS: &[&str] = &[
-    "get",
-    "describe",
-    "logs",
-    "events",
-    "top",
-    "version",
-    "api-resources",
-    "api-versions",
-    "cluster-info",
-    "explain",
-    "port-forward",
-    "diff",
-    "wait",
-    "completion",
-    "help",
-    "options",
-];
-
-/// Whether a kubectl argv changes cluster state or runs commands in it. Unknown verbs count as
-/// mutating: the safe default.
-pub fn is_mutating(argv: &[String]) -> bool {
-    let mut words = Vec::with_capacity(2);
-    let mut tokens = argv.iter().map(String::as_str);
-    if argv
-        .first()
-        .is_some_and(|t| t == "kubectl" || t.ends_with("/kubectl"))
-    {
-        tokens.next();
-    }
-    while let Some(token) = tokens.next() {
-        if token == "--" {
-            break;
-        }
-        if token.starts_with('-') {
-            if !token.contains('=') && VALUE_FLAGS.contains(&token) {
-                tokens.next();
-            }
-            continue;
-        }
-        words.push(token);
-        if words.len() == 2 {
-            break;
-        }
-    }
-    match words.as_slice() {
-        [] => true,
-        ["rollout", sub, ..] => !matches!(*sub, "status" | "history"),
-        ["auth", sub, ..] => *sub != "can-i" && *sub != "whoami",
-        ["config", sub, ..] => !matches!(*sub, "view" | "current-context" | "get-contexts"),
-        [verb, ..] => !READ_ONLY_VERBS.contains(verb),
     }
 }
 

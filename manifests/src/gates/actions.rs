@@ -4,154 +4,9 @@
 use super::catalogue::{ActionCheck, Rule, Settings};
 use super::run::Sink;
 use super::{Constitution, Finding};
+use crate::kubectl::{KubectlCommand, parse};
 
-/// Flags that take a value as the next argument (when not written `--flag=value`).
-const VALUE_FLAGS: &[&str] = &[
-    "-n",
-    "--namespace",
-    "--context",
-    "--cluster",
-    "--user",
-    "--kubeconfig",
-    "-l",
-    "--selector",
-    "-o",
-    "--output",
-    "-f",
-    "--filename",
-    "--field-selector",
-    "--as",
-    "--as-group",
-    "--as-uid",
-    "-c",
-    "--container",
-    "-s",
-    "--server",
-    "--token",
-    "--request-timeout",
-    "--grace-period",
-    "--timeout",
-    "--clusterrole",
-    "--role",
-    "--serviceaccount",
-    "--group",
-    "--image",
-    "-p",
-    "--patch",
-    "--type",
-    "--replicas",
-    "--cascade",
-    "--field-manager",
-    "--template",
-    "-k",
-    "--kustomize",
-    "--tls-server-name",
-    "--certificate-authority",
-    "--client-certificate",
-    "--client-key",
-    "--cache-dir",
-    "-v",
-    "--v",
-];
-
-/// Verbs that never change the cluster.
-const READ_ONLY: &[&str] = &[
-    "get",
-    "describe",
-    "logs",
-    "events",
-    "top",
-    "explain",
-    "version",
-    "api-resources",
-    "api-versions",
-    "cluster-info",
-    "config",
-    "port-forward",
-    "diff",
-    "wait",
-    "completion",
-    "options",
-    "plugin",
-    "kustomize",
-];
-
-/// A parsed kubectl command line.
-#[derive(Debug, Default)]
-pub(crate) struct Command<'a> {
-    /// Positional arguments after `kubectl` (verb first).
-    pub positional: Vec<&'a str>,
-    /// `-n`/`--namespace` values.
-    pub namespace: Option<&'a str>,
-    /// `--all`, `-A`/`--all-namespaces`.
-    pub all: bool,
-    pub all_namespaces: bool,
-    /// `--prune` (of `apply`).
-    pub prune: bool,
-    /// `--clusterrole` value.
-    pub clusterrole: Option<&'a str>,
-}
-
-fn truthy(v: &str) -> bool {
-    !matches!(v, "false" | "False" | "0")
-}
-
-pub(crate) fn parse(argv: &[String]) -> Command<'_> {
-    let mut cmd = Command::default();
-    let mut args = argv.iter().map(String::as_str).peekable();
-    if let Some(first) = args.peek()
-        && (first.ends_with("kubectl") || *first == "oc")
-    {
-        args.next();
-    }
-    while let Some(arg) = args.next() {
-        if arg == "--" {
-            break;
-        }
-        if !arg.starts_with('-') || arg == "-" {
-            cmd.positional.push(arg);
-            continue;
-        }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f, Some(v)),
-            None if arg.starts_with("-n") && arg.len() > 2 && !arg.starts_with("--") => {
-                ("-n", Some(&arg[2..]))
-            }
-            None => (arg, None),
-        };
-        let value = match inline {
-            Some(v) => Some(v),
-            None if VALUE_FLAGS.contains(&flag) => args.next(),
-            None => None,
-        };
-        match flag {
-            "-n" | "--namespace" => cmd.namespace = value,
-            "--all" => cmd.all = value.is_none_or(truthy),
-            "-A" | "--all-namespaces" => cmd.all_namespaces = value.is_none_or(truthy),
-            "--clusterrole" => cmd.clusterrole = value,
-            "--prune" => cmd.prune = value.is_none_or(truthy),
-            _ => {}
-        }
-    }
-    cmd
-}
-
-impl Command<'_> {
-    fn verb(&self) -> &str {
-        self.positional.first().copied().unwrap_or("")
-    }
-
-    fn mutating(&self) -> bool {
-        let verb = self.verb();
-        if verb == "rollout" {
-            return !matches!(self.positional.get(1), Some(&("status" | "history")));
-        }
-        if verb == "auth" {
-            return !matches!(self.positional.get(1), Some(&("can-i" | "whoami")));
-        }
-        !verb.is_empty() && !READ_ONLY.contains(&verb)
-    }
-
+impl KubectlCommand<'_> {
     /// `(resource type, name)` pairs named after the verb: `ns a b`, `ns/a`, `a,b` forms.
     fn targets(&self) -> Vec<(&str, &str)> {
         let mut out = Vec::new();
@@ -192,7 +47,7 @@ pub(crate) fn check_action(c: &Constitution, argv: &[String]) -> Vec<Finding> {
     out
 }
 
-fn run(check: &ActionCheck, cmd: &Command<'_>, s: &Settings, sink: &mut Sink<'_>) {
+fn run(check: &ActionCheck, cmd: &KubectlCommand<'_>, s: &Settings, sink: &mut Sink<'_>) {
     let verb = cmd.verb();
     match check {
         ActionCheck::ProtectedNamespaceDelete if verb == "delete" => {
@@ -270,7 +125,7 @@ fn run(check: &ActionCheck, cmd: &Command<'_>, s: &Settings, sink: &mut Sink<'_>
                 );
             }
         }
-        ActionCheck::ProtectedNamespaceChanges if cmd.mutating() => {
+        ActionCheck::ProtectedNamespaceChanges if cmd.is_mutating() => {
             if let Some(ns) = cmd.namespace.filter(|ns| s.is_protected(ns)) {
                 sink.emit(
                     format!("`{verb}` changes the protected namespace `{ns}`"),
