@@ -86,6 +86,16 @@ impl Sandbox {
             .env("XDG_STATE_HOME", self.state_home());
         cmd
     }
+
+    /// Runs `shipmate ask ARGS…` here, with no standard input.
+    pub fn ask(&self, args: &[&str]) -> std::process::Output {
+        self.shipmate()
+            .arg("ask")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run shipmate")
+    }
 }
 
 impl Default for Sandbox {

@@ -15,13 +15,7 @@ fn ask(args: &[&str]) -> Output {
 
 /// Runs `shipmate ask ARGS` in `sandbox`.
 pub fn ask_in(sandbox: &Sandbox, args: &[&str]) -> Output {
-    sandbox
-        .shipmate()
-        .arg("ask")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run shipmate")
+    sandbox.ask(args)
 }
 
 /// Runs `ask --output json --no-apply REQUEST`; returns (exit code, proposal).

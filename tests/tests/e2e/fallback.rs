@@ -4,7 +4,7 @@
 //! cannot be written. Each test runs in its own [`Sandbox`].
 
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use serde_json::{Value, json};
 use shipmate_e2e::Sandbox;
@@ -13,13 +13,7 @@ const WEB: &str =
     "create a deployment named web running nginx:1.27.1 with 2 replicas on port 80 and expose it";
 
 fn run(sandbox: &Sandbox, args: &[&str]) -> Output {
-    sandbox
-        .shipmate()
-        .arg("ask")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run shipmate")
+    sandbox.ask(args)
 }
 
 fn json(out: &Output) -> Value {
