@@ -2,7 +2,7 @@
 //! panic, and finishes quickly with bounded memory (asserted through the results: an alias bomb
 //! that was actually expanded would hit a different limit than the alias one).
 
-use crate::{only_error, parse};
+use super::{only_error, parse};
 use shipmate_manifests::parse::{Limits, ParseError, parse_bytes};
 
 const BILLION_LAUGHS: &str = r#"apiVersion: v1

@@ -1,7 +1,7 @@
 //! Parser throughput over the shared corpus (a benchmark, not a timed assertion).
 //!
 //! ```text
-//! cargo test --release -p shipmate-manifests --test parse parse_bench -- --ignored --nocapture
+//! cargo test --release -p shipmate-manifests --test integration parse_bench -- --ignored --nocapture
 //! ```
 //!
 //! Prints the wall time of `load_inputs` over the whole corpus (read + parse, files spread over
@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::corpus_dir;
+use super::corpus_dir;
 use shipmate_manifests::parse::{Input, Limits, load_inputs, parse_bytes};
 
 /// Nanoseconds this thread has spent on a CPU (Linux), to see through a busy machine.

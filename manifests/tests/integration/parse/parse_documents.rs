@@ -1,7 +1,7 @@
 //! What documents come out of an input: numbering, starting lines, Lists, JSON, stdin, and the
 //! checks that every document is a Kubernetes object.
 
-use crate::{only_error, parse};
+use super::{only_error, parse};
 use shipmate_manifests::parse::{Limits, ParseError, parse_bytes};
 
 #[test]

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::only_error;
+use super::only_error;
 use shipmate_manifests::Document;
 use shipmate_manifests::parse::{Input, Limits, ParseError, load_inputs};
 

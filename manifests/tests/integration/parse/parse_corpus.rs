@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::corpus_dir;
+use super::corpus_dir;
 use shipmate_manifests::parse::{Input, Limits, ParseError, load_inputs};
 
 #[test]

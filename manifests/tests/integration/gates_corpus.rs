@@ -1,6 +1,6 @@
 //! The constitution over the whole shared corpus: no panics, plausible findings, and (ignored by
 //! default) a timing run:
-//! `cargo test --release -p shipmate-manifests --test gates_corpus -- --ignored --nocapture`.
+//! `cargo test --release -p shipmate-manifests --test integration gates_corpus -- --ignored --nocapture`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

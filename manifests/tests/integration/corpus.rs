@@ -6,7 +6,7 @@
 //! in `KNOWN_DISAGREEMENTS` below). Skips with a message when the corpus is not there: set
 //! `SHIPMATE_SHARED` to the directory that holds `corpus/`.
 //!
-//! Run with `cargo test -p shipmate-manifests --test corpus -- --nocapture` to see the figures
+//! Run with `cargo test -p shipmate-manifests --test integration corpus -- --nocapture` to see the figures
 //! (add `--release` for meaningful timings; they are printed, never asserted). Set
 //! `SHIPMATE_CORPUS_SHOW_INVALID=1` to also print the errors of the documents both sides reject.
 
