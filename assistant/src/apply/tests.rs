@@ -1,1 +1,394 @@
+//! The applier, dry-run and diff against the fake API server.
 
+use serde_json::{Value, json};
+use shipmate_e2e::fake_kube::{FakeCluster, Fault};
+
+use super::*;
+use crate::cluster::tests::{connect, runtime};
+use crate::cluster::{ClusterError, FieldConflict};
+
+fn deployment(name: &str, replicas: i64, image: &str) -> Value {
+    json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": name, "image": image}]},
+            },
+        },
+    })
+}
+
+fn config_map(name: &str, value: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": value}})
+}
+
+fn service(name: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+           "spec": {"selector": {"app": name}, "ports": [{"port": 80}]}})
+}
+
+fn kinds(manifests: &[Value], order: &[usize]) -> Vec<String> {
+    order
+        .iter()
+        .map(|&i| manifests[i]["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn tiers_put_dependencies_first_and_keep_order_within_a_tier() {
+    let plan: Vec<Value> = [
+        "Ingress",
+        "HorizontalPodAutoscaler",
+        "Deployment",
+        "Widget",
+        "Service",
+        "PersistentVolumeClaim",
+        "Secret",
+        "RoleBinding",
+        "ConfigMap",
+        "CustomResourceDefinition",
+        "ServiceAccount",
+        "PodDisruptionBudget",
+        "StatefulSet",
+        "Namespace",
+    ]
+    .iter()
+    .map(|k| json!({"kind": k}))
+    .collect();
+    let order = apply_order(&plan);
+    assert_eq!(
+        kinds(&plan, &order),
+        [
+            "CustomResourceDefinition",
+            "Namespace",
+            "RoleBinding",
+            "ServiceAccount",
+            "Secret",
+            "ConfigMap",
+            "PersistentVolumeClaim",
+            "Service",
+            "Deployment",
+            "StatefulSet",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+            "Ingress",
+            "Widget",
+        ]
+    );
+    assert!(tier("Namespace") < tier("ServiceAccount"));
+    assert_eq!(tier("SomethingNew"), Tier::Other);
+    assert!(apply_order(&[]).is_empty());
+}
+
+#[test]
+fn dry_run_sends_dry_run_all_strict_and_stores_nothing() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        let plan = [
+            deployment("web", 2, "nginx:1.27"),
+            config_map("settings", "1"),
+        ];
+        let runs = dry_run(&cluster, &plan).await;
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].object.kind, "ConfigMap", "apply order");
+        for run in &runs {
+            assert!(run.live.is_none());
+            let result = run.result.as_ref().unwrap();
+            assert_eq!(result["metadata"]["name"], run.object.name.as_str());
+            assert_eq!(run.object.namespace.as_deref(), Some("default"));
+        }
+        assert!(fake.get("deploy/default/web").is_none());
+        assert!(fake.get("cm/default/settings").is_none());
+        let patches: Vec<_> = fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "PATCH")
+            .collect();
+        assert_eq!(patches.len(), 2);
+        for p in &patches {
+            assert_eq!(p.param("dryRun"), Some("All"), "{p}");
+            assert_eq!(p.param("fieldManager"), Some("shipmate"), "{p}");
+            assert_eq!(p.param("fieldValidation"), Some("Strict"), "{p}");
+            assert_eq!(p.param("force"), None, "{p}");
+            assert_eq!(
+                p.content_type.as_deref(),
+                Some("application/apply-patch+yaml")
+            );
+        }
+
+        // The diff of a new object is the whole object.
+        let d = diff(
+            runs[1].object.clone(),
+            runs[1].live.as_ref(),
+            runs[1].result.as_ref().unwrap(),
+        );
+        assert_eq!(d.kind, DiffKind::New);
+        assert!(d.text.contains("+  replicas: 2"), "{}", d.text);
+        assert!(!d.text.contains("managedFields"), "{}", d.text);
+    });
+}
+
+#[test]
+fn diff_of_a_changed_object_shows_only_the_changed_field() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        // Created by shipmate, so changing it is not a conflict.
+        let report = Applier::new(&cluster)
+            .apply(&[deployment("web", 2, "nginx:1.27")], &ApplyOptions::new())
+            .await;
+        assert!(report.is_complete(), "{report}");
+        let plan = [deployment("web", 5, "nginx:1.27")];
+        let runs = dry_run(&cluster, &plan).await;
+        let run = &runs[0];
+        let live = run.live.as_ref().expect("live object");
+        let d = diff(run.object.clone(), Some(live), run.result.as_ref().unwrap());
+        assert_eq!(d.kind, DiffKind::Changed);
+        let changes: Vec<&str> = d
+            .text
+            .lines()
+            .filter(|l| {
+                (l.starts_with('+') || l.starts_with('-'))
+                    && !l.starts_with("+++")
+                    && !l.starts_with("---")
+            })
+            .collect();
+        assert_eq!(changes, ["-  replicas: 2", "+  replicas: 5"], "{}", d.text);
+        assert!(d.text.starts_with("--- live\n+++ proposed\n"), "{}", d.text);
+        assert_eq!(
+            fake.get("deploy/default/web").unwrap()["spec"]["replicas"],
+            2
+        );
+
+        // Same object: unchanged, empty diff.
+        let same = diff(run.object.clone(), Some(live), live);
+        assert_eq!((same.kind, same.text.as_str()), (DiffKind::Unchanged, ""));
+    });
+}
+
+#[test]
+fn secret_values_are_masked_in_diffs() {
+    let object = crate::cluster::ObjectRef::of(&json!({"kind": "Secret"}));
+    let live = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "uid": "1"},
+                      "data": {"keep": "c2FtZQ==", "rotate": "b2xk"}});
+    let new = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "uid": "1"},
+                     "data": {"keep": "c2FtZQ==", "rotate": "bmV3", "add": "YWRk"},
+                     "stringData": {"plain": "hunter2"}});
+    let d = diff(object.clone(), Some(&live), &new);
+    for secret in ["c2FtZQ==", "b2xk", "bmV3", "YWRk", "hunter2"] {
+        assert!(!d.text.contains(secret), "{secret} leaked:\n{}", d.text);
+    }
+    assert!(
+        d.text.contains("-  rotate: (masked, before change)"),
+        "{}",
+        d.text
+    );
+    assert!(
+        d.text.contains("+  rotate: (masked, changed)"),
+        "{}",
+        d.text
+    );
+    assert!(d.text.contains("+  add: (masked)"), "{}", d.text);
+    assert!(d.text.contains("   keep: (masked)"), "{}", d.text);
+    let created = diff(object, None, &new);
+    assert!(!created.text.contains("hunter2"), "{}", created.text);
+}
+
+#[test]
+fn apply_creates_then_updates_recording_prior_state() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        let applier = Applier::new(&cluster);
+        let plan = vec![deployment("web", 2, "nginx:1.27"), service("web")];
+        let report = applier.apply(&plan, &ApplyOptions::new()).await;
+        assert!(report.is_complete(), "{report}");
+        let names: Vec<_> = report
+            .applied
+            .iter()
+            .map(|a| a.object.kind.as_str())
+            .collect();
+        assert_eq!(names, ["Service", "Deployment"]);
+        assert!(report.applied.iter().all(Applied::created));
+        let stored = fake.get("deploy/default/web").unwrap();
+        assert_eq!(stored["spec"]["replicas"], 2);
+        assert_eq!(
+            stored["metadata"]["managedFields"][0]["manager"],
+            "shipmate"
+        );
+        assert!(
+            fake.requests()
+                .iter()
+                .filter(|r| r.method == "PATCH")
+                .all(|r| r.param("dryRun").is_none() && r.param("fieldManager") == Some("shipmate"))
+        );
+
+        let plan = vec![deployment("web", 4, "nginx:1.28")];
+        let report = applier.apply(&plan, &ApplyOptions::new()).await;
+        assert!(report.is_complete(), "{report}");
+        let applied = &report.applied[0];
+        assert!(!applied.created());
+        let prior = applied.prior.as_ref().unwrap();
+        assert_eq!(prior["spec"]["replicas"], 2);
+        assert_eq!(applied.result["spec"]["replicas"], 4);
+        assert_eq!(
+            fake.get("deploy/default/web").unwrap()["spec"]["replicas"],
+            4
+        );
+        assert_eq!(
+            report.to_string(),
+            "configured: Deployment/web in namespace default\n1 applied, 0 failed, 0 not attempted"
+        );
+
+        // A dry-run apply reports the same shape and stores nothing.
+        let report = applier
+            .apply(
+                &[deployment("web", 9, "nginx:1.28")],
+                &ApplyOptions::new().dry_run(),
+            )
+            .await;
+        assert!(report.is_complete() && report.dry_run, "{report}");
+        assert_eq!(
+            fake.get("deploy/default/web").unwrap()["spec"]["replicas"],
+            4
+        );
+    });
+}
+
+#[test]
+fn conflicts_are_reported_with_manager_and_field_and_forced_only_when_asked() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    fake.seed(deployment("web", 2, "nginx:1.27"));
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        let applier = Applier::new(&cluster);
+        let plan = [deployment("web", 5, "nginx:1.27")];
+        let report = applier.apply(&plan, &ApplyOptions::new()).await;
+        assert!(report.applied.is_empty());
+        let failed = report.failed.as_ref().expect("conflict");
+        let ClusterError::Conflict { conflicts, .. } = &failed.error else {
+            panic!("expected a conflict, got {}", failed.error)
+        };
+        assert!(
+            conflicts.contains(&FieldConflict {
+                manager: "fake-kube-seed".into(),
+                field: ".spec.replicas".into()
+            }),
+            "{conflicts:?}"
+        );
+        let msg = failed.error.to_string();
+        assert!(
+            msg.contains(".spec.replicas (owned by \"fake-kube-seed\")") && msg.contains("--force"),
+            "{msg}"
+        );
+        assert!(fake.requests().iter().all(|r| r.param("force").is_none()));
+        assert_eq!(
+            fake.get("deploy/default/web").unwrap()["spec"]["replicas"],
+            2
+        );
+
+        let report = applier.apply(&plan, &ApplyOptions::new().force(true)).await;
+        assert!(report.is_complete(), "{report}");
+        assert_eq!(
+            fake.get("deploy/default/web").unwrap()["spec"]["replicas"],
+            5
+        );
+        assert!(
+            fake.requests()
+                .iter()
+                .any(|r| r.param("force") == Some("true"))
+        );
+    });
+}
+
+#[test]
+fn forbidden_on_the_second_object_stops_there() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    fake.seed(config_map("settings", "old"));
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        fake.inject(Fault::status(403).method("PATCH").path_contains("/services/"));
+        let plan = vec![
+            deployment("web", 2, "nginx:1.27"),
+            service("web"),
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web"},
+                   "spec": {"rules": [{"host": "web.example"}]}}),
+            config_map("settings", "new"),
+        ];
+        let report = Applier::new(&cluster)
+            .apply(&plan, &ApplyOptions::new().force(true))
+            .await;
+        assert_eq!(report.applied.len(), 1, "{report}");
+        assert_eq!(report.applied[0].object.name, "settings");
+        assert_eq!(
+            report.applied[0].prior.as_ref().unwrap()["data"]["k"],
+            "old",
+            "prior state recorded for undo"
+        );
+        let failed = report.failed.as_ref().unwrap();
+        assert_eq!(failed.object.kind, "Service");
+        assert_eq!(
+            failed.error.to_string(),
+            "forbidden (403) on Service/web in namespace default: your account lacks patch on services in namespace default"
+        );
+        assert!(failed.error.wants_manual_fallback());
+        let rest: Vec<_> = report.not_attempted.iter().map(|o| o.kind.as_str()).collect();
+        assert_eq!(rest, ["Deployment", "Ingress"]);
+        assert!(fake.get("deploy/default/web").is_none());
+        assert!(fake.get("ingress/default/web").is_none());
+        assert!(
+            !fake.requests().iter().any(|r| r.path.contains("deployments")
+                || r.path.contains("ingresses/web")),
+            "nothing is sent after the failure"
+        );
+        assert!(report.to_string().ends_with("1 applied, 1 failed, 2 not attempted"));
+    });
+}
+
+#[test]
+fn server_going_away_mid_apply_gives_a_clear_report() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        // Warm the discovery cache so the request count below is exact: per object a GET and
+        // a PATCH.
+        for (v, k) in [
+            ("v1", "ConfigMap"),
+            ("v1", "Service"),
+            ("apps/v1", "Deployment"),
+        ] {
+            cluster.resource(v, k).await.unwrap();
+        }
+        fake.inject(Fault::go_away_after(3));
+        let plan = vec![
+            config_map("a", "1"),
+            service("web"),
+            deployment("web", 1, "nginx"),
+        ];
+        let report = Applier::new(&cluster)
+            .apply(&plan, &ApplyOptions::new())
+            .await;
+        assert_eq!(report.applied.len(), 1, "{report}");
+        let failed = report.failed.as_ref().unwrap();
+        assert_eq!(failed.object.kind, "Service");
+        let msg = failed.error.to_string();
+        assert!(
+            matches!(failed.error, ClusterError::Unreachable { .. })
+                && msg.starts_with(&format!("cluster unreachable at {}", fake.url())),
+            "{msg}"
+        );
+        assert_eq!(report.not_attempted.len(), 1);
+        assert_eq!(report.not_attempted[0].kind, "Deployment");
+    });
+}

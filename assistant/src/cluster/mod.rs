@@ -229,4 +229,4 @@ fn describe_paths(paths: &[std::path::PathBuf]) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
