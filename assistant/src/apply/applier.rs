@@ -5,20 +5,38 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::order::apply_order;
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use kube::api::PatchParams;
+
+use super::order::{apply_order, tier};
 use super::target::{Target, apply_params};
 use crate::cluster::{Cluster, ClusterError, ObjectRef};
 
 /// How to apply. Build with [`ApplyOptions::new`] and the setters.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[must_use]
 pub struct ApplyOptions {
     force: bool,
     dry_run: bool,
+    concurrency: usize,
 }
 
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            force: false,
+            dry_run: false,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+/// Objects of one tier in flight at once, by default.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
 impl ApplyOptions {
-    /// Defaults: no force, a real apply.
+    /// Defaults: no force, a real apply, [`DEFAULT_CONCURRENCY`] objects in flight per tier.
     pub fn new() -> Self {
         Self::default()
     }
@@ -32,6 +50,13 @@ impl ApplyOptions {
     /// Send everything with `dryRun=All`: the same report, nothing stored.
     pub fn dry_run(mut self) -> Self {
         self.dry_run = true;
+        self
+    }
+
+    /// At most `n` objects of the same tier in flight at once (`1`: strictly sequential).
+    /// Tiers never overlap: a tier starts when the previous one has fully succeeded.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
         self
     }
 }
@@ -54,13 +79,19 @@ impl Applied {
     }
 }
 
-/// The object the apply stopped at.
+/// An object that failed; the apply stopped there.
 #[derive(Debug)]
 pub struct Failed {
     /// The object.
     pub object: ObjectRef,
     /// Why.
     pub error: ClusterError,
+    /// The live object read before the apply was sent (`None`: it did not exist, or the
+    /// failure came before it could be read).
+    pub prior: Option<Value>,
+    /// The apply request was sent but no answer came back (the connection dropped): the
+    /// server may or may not have applied it. Undo should treat it as possibly applied.
+    pub outcome_unknown: bool,
 }
 
 /// What an apply did: applied objects in order, the failure it stopped at, and what it never
@@ -71,8 +102,9 @@ pub struct ApplyReport {
     pub dry_run: bool,
     /// Applied, in order, each with its prior state.
     pub applied: Vec<Applied>,
-    /// The first failure; the apply stopped there.
-    pub failed: Option<Failed>,
+    /// The failures: normally one; with concurrency, others of the same tier that were
+    /// already in flight may fail too. Nothing after them was sent.
+    pub failed: Vec<Failed>,
     /// Objects after the failure, never sent.
     pub not_attempted: Vec<ObjectRef>,
 }
@@ -80,7 +112,7 @@ pub struct ApplyReport {
 impl ApplyReport {
     /// Whether every object was applied.
     pub fn is_complete(&self) -> bool {
-        self.failed.is_none() && self.not_attempted.is_empty()
+        self.failed.is_empty() && self.not_attempted.is_empty()
     }
 }
 
@@ -91,8 +123,13 @@ impl fmt::Display for ApplyReport {
             let verb = if a.created() { "created" } else { "configured" };
             writeln!(f, "{verb}{mode}: {}", a.object)?;
         }
-        if let Some(failed) = &self.failed {
-            writeln!(f, "FAILED: {}: {}", failed.object, failed.error)?;
+        for failed in &self.failed {
+            let unknown = if failed.outcome_unknown {
+                " (the request was sent; whether the server applied it is unknown)"
+            } else {
+                ""
+            };
+            writeln!(f, "FAILED: {}: {}{unknown}", failed.object, failed.error)?;
         }
         for o in &self.not_attempted {
             writeln!(f, "not attempted: {o}")?;
@@ -101,7 +138,7 @@ impl fmt::Display for ApplyReport {
             f,
             "{} applied, {} failed, {} not attempted",
             self.applied.len(),
-            usize::from(self.failed.is_some()),
+            self.failed.len(),
             self.not_attempted.len()
         )
     }
@@ -121,49 +158,81 @@ impl<'c> Applier<'c> {
 
     /// Server-side applies `plan` (manifests) in dependency order with field manager
     /// `shipmate`. Conflicts are not forced unless [`ApplyOptions::force`]. Stops at the first
-    /// failure; the report says what was applied (with prior state), what failed, and what was
-    /// not attempted.
+    /// failure: nothing more is sent (requests already in flight in the same tier finish and
+    /// are reported); the report says what was applied (with prior state), what failed, and
+    /// what was not attempted.
     pub async fn apply(&self, plan: &[Value], opts: &ApplyOptions) -> ApplyReport {
         let params = apply_params(opts.force, opts.dry_run);
         let mut report = ApplyReport {
             dry_run: opts.dry_run,
             ..ApplyReport::default()
         };
-        let mut order = apply_order(plan).into_iter();
-        for i in order.by_ref() {
-            let manifest = &plan[i];
-            match self.apply_one(manifest, &params).await {
-                Ok(applied) => report.applied.push(applied),
-                Err((object, error)) => {
-                    report.failed = Some(Failed { object, error });
+        let order = apply_order(plan);
+        let tier_of = |k: usize| tier(plan[order[k]]["kind"].as_str().unwrap_or_default());
+        let mut pos = 0;
+        while pos < order.len() {
+            let end = (pos..order.len())
+                .find(|&k| tier_of(k) != tier_of(pos))
+                .unwrap_or(order.len());
+            let mut in_flight = FuturesUnordered::new();
+            let mut done = Vec::new();
+            let mut stop = false;
+            loop {
+                while !stop && pos < end && in_flight.len() < opts.concurrency {
+                    let k = pos;
+                    let manifest = &plan[order[k]];
+                    let params = &params;
+                    in_flight.push(async move { (k, self.apply_one(manifest, params).await) });
+                    pos += 1;
+                }
+                let Some((k, outcome)) = in_flight.next().await else {
                     break;
+                };
+                stop |= outcome.is_err();
+                done.push((k, outcome));
+            }
+            done.sort_by_key(|(k, _)| *k);
+            for (_, outcome) in done {
+                match outcome {
+                    Ok(applied) => report.applied.push(applied),
+                    Err(failed) => report.failed.push(failed),
                 }
             }
+            if stop {
+                break;
+            }
         }
-        report.not_attempted = order.map(|i| ObjectRef::of(&plan[i])).collect();
+        report.not_attempted = order[pos..]
+            .iter()
+            .map(|&i| ObjectRef::of(&plan[i]))
+            .collect();
         report
     }
 
-    async fn apply_one(
-        &self,
-        manifest: &Value,
-        params: &kube::api::PatchParams,
-    ) -> Result<Applied, (ObjectRef, ClusterError)> {
+    async fn apply_one(&self, manifest: &Value, params: &PatchParams) -> Result<Applied, Failed> {
+        let failed = |object: ObjectRef, error, prior, outcome_unknown| Failed {
+            object,
+            error,
+            prior,
+            outcome_unknown,
+        };
         let target = Target::resolve(self.cluster, manifest)
             .await
-            .map_err(|e| (ObjectRef::of(manifest), e))?;
+            .map_err(|e| failed(ObjectRef::of(manifest), e, None, false))?;
         let prior = target
             .live()
             .await
-            .map_err(|e| (target.object.clone(), e))?;
-        let result = target
-            .apply(manifest, params)
-            .await
-            .map_err(|e| (target.object.clone(), e))?;
-        Ok(Applied {
-            object: target.object,
-            prior,
-            result,
-        })
+            .map_err(|e| failed(target.object.clone(), e, None, false))?;
+        match target.apply(manifest, params).await {
+            Ok(result) => Ok(Applied {
+                object: target.object,
+                prior,
+                result,
+            }),
+            Err(e) => {
+                let unknown = !params.dry_run && matches!(e, ClusterError::Unreachable { .. });
+                Err(failed(target.object, e, prior, unknown))
+            }
+        }
     }
 }

@@ -274,7 +274,8 @@ fn conflicts_are_reported_with_manager_and_field_and_forced_only_when_asked() {
         let plan = [deployment("web", 5, "nginx:1.27")];
         let report = applier.apply(&plan, &ApplyOptions::new()).await;
         assert!(report.applied.is_empty());
-        let failed = report.failed.as_ref().expect("conflict");
+        assert_eq!(report.failed.len(), 1, "{report}");
+        let failed = &report.failed[0];
         let ClusterError::Conflict { conflicts, .. } = &failed.error else {
             panic!("expected a conflict, got {}", failed.error)
         };
@@ -335,7 +336,8 @@ fn forbidden_on_the_second_object_stops_there() {
             "old",
             "prior state recorded for undo"
         );
-        let failed = report.failed.as_ref().unwrap();
+        assert_eq!(report.failed.len(), 1, "{report}");
+        let failed = &report.failed[0];
         assert_eq!(failed.object.kind, "Service");
         assert_eq!(
             failed.error.to_string(),
@@ -380,7 +382,8 @@ fn server_going_away_mid_apply_gives_a_clear_report() {
             .apply(&plan, &ApplyOptions::new())
             .await;
         assert_eq!(report.applied.len(), 1, "{report}");
-        let failed = report.failed.as_ref().unwrap();
+        assert_eq!(report.failed.len(), 1, "{report}");
+        let failed = &report.failed[0];
         assert_eq!(failed.object.kind, "Service");
         let msg = failed.error.to_string();
         assert!(
@@ -388,7 +391,67 @@ fn server_going_away_mid_apply_gives_a_clear_report() {
                 && msg.starts_with(&format!("cluster unreachable at {}", fake.url())),
             "{msg}"
         );
+        assert!(
+            failed.outcome_unknown,
+            "the PATCH was sent; its fate is unknown"
+        );
+        assert!(failed.prior.is_none(), "the Service did not exist before");
+        assert!(
+            report
+                .to_string()
+                .contains("whether the server applied it is unknown")
+        );
         assert_eq!(report.not_attempted.len(), 1);
         assert_eq!(report.not_attempted[0].kind, "Deployment");
+    });
+}
+
+#[test]
+fn a_tier_is_applied_concurrently_and_a_failure_stops_launching() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        let applier = Applier::new(&cluster);
+        let mut plan: Vec<Value> = (0..20)
+            .map(|i| config_map(&format!("cm-{i:02}"), "v"))
+            .collect();
+        plan.push(deployment("web", 1, "nginx"));
+        let report = applier
+            .apply(&plan, &ApplyOptions::new().concurrency(4))
+            .await;
+        assert!(report.is_complete(), "{report}");
+        let names: Vec<_> = report
+            .applied
+            .iter()
+            .map(|a| a.object.name.clone())
+            .collect();
+        let mut want: Vec<_> = (0..20).map(|i| format!("cm-{i:02}")).collect();
+        want.push("web".into());
+        assert_eq!(names, want, "reported in plan order");
+        assert_eq!(fake.list("configmaps").len(), 20);
+
+        let plan: Vec<Value> = (0..20)
+            .map(|i| config_map(&format!("new-{i:02}"), "v"))
+            .chain([deployment("api", 1, "api:1")])
+            .collect();
+        fake.inject(Fault::status(403).method("PATCH").path_contains("/new-05"));
+        let report = applier
+            .apply(&plan, &ApplyOptions::new().concurrency(4))
+            .await;
+        assert_eq!(report.failed.len(), 1, "{report}");
+        assert_eq!(report.failed[0].object.name, "new-05");
+        assert!(!report.failed[0].outcome_unknown);
+        // At most 3 others were in flight with it; none was launched after it failed.
+        assert!(
+            report.applied.len() >= 5 && report.applied.len() <= 8,
+            "{report}"
+        );
+        assert_eq!(
+            report.applied.len() + report.failed.len() + report.not_attempted.len(),
+            21
+        );
+        assert_eq!(report.not_attempted.last().unwrap().kind, "Deployment");
+        assert!(fake.get("deploy/default/api").is_none());
     });
 }
