@@ -453,3 +453,53 @@ fn a_tier_is_applied_concurrently_and_a_failure_stops_launching() {
         assert!(fake.get("deploy/default/api").is_none());
     });
 }
+
+#[test]
+fn dry_run_of_objects_in_a_namespace_the_plan_creates_is_not_a_failure() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        let mut cm = config_map("settings", "1");
+        cm["metadata"]["namespace"] = json!("shop");
+        let mut stray = config_map("stray", "1");
+        stray["metadata"]["namespace"] = json!("nowhere");
+        let crd = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced",
+                     "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
+                     "versions": [{"name": "v1", "served": true, "storage": true,
+                                   "schema": {"openAPIV3Schema": {"type": "object"}}}]}});
+        let widget = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}});
+        let plan = [
+            cm,
+            stray,
+            widget,
+            crd,
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
+        ];
+        let runs = dry_run(&cluster, &plan).await;
+        let by_name = |n: &str| runs.iter().find(|r| r.object.name == n).unwrap();
+        let settings = by_name("settings");
+        assert!(!settings.server_checked);
+        assert_eq!(settings.result.as_ref().unwrap()["metadata"]["namespace"], "shop");
+        let w = by_name("w");
+        assert!(!w.server_checked && w.result.is_ok(), "{:?}", w.result);
+        let stray = by_name("stray");
+        assert!(stray.server_checked);
+        let err = stray.result.as_ref().unwrap_err();
+        assert!(err.to_string().contains("404"), "{err}");
+        assert!(by_name("shop").server_checked && by_name("shop").result.is_ok());
+        assert!(fake.get("namespace/shop").is_none());
+
+        // The real apply creates them in order: namespace and CRD first.
+        let report = Applier::new(&cluster).apply(&plan[..1], &ApplyOptions::new()).await;
+        assert!(!report.is_complete(), "no namespace yet: {report}");
+        let report = Applier::new(&cluster)
+            .apply(&[plan[0].clone(), plan[2].clone(), plan[3].clone(), plan[4].clone()], &ApplyOptions::new())
+            .await;
+        assert!(report.is_complete(), "{report}");
+        assert!(fake.get("configmap/shop/settings").is_some());
+        assert!(fake.get("widget/default/w").is_some());
+    });
+}
