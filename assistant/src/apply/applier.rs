@@ -156,6 +156,11 @@ impl<'c> Applier<'c> {
         Applier { cluster }
     }
 
+    /// The cluster this applier mutates.
+    pub fn cluster(&self) -> &'c Cluster {
+        self.cluster
+    }
+
     /// Server-side applies `plan` (manifests) in dependency order with field manager
     /// `shipmate`. Conflicts are not forced unless [`ApplyOptions::force`]. Stops at the first
     /// failure: nothing more is sent (requests already in flight in the same tier finish and

@@ -5,12 +5,14 @@ mod applier;
 mod diff;
 mod dry_run;
 mod order;
+mod scale;
 mod target;
 
 pub use applier::{Applied, Applier, ApplyOptions, ApplyReport, Failed};
 pub use diff::{DiffKind, ObjectDiff, diff};
 pub use dry_run::{DryRun, dry_run};
 pub use order::{Tier, apply_order, tier};
+pub use scale::Scaled;
 
 /// The field manager shipmate applies as.
 pub const FIELD_MANAGER: &str = "shipmate";

@@ -35,7 +35,13 @@ impl<'c> Target<'c> {
         })
     }
 
-    fn op(&self, verb: &'static str) -> Operation<'_> {
+    /// The dynamic API for this object's resource and namespace.
+    pub fn api(&self) -> &Api<DynamicObject> {
+        &self.api
+    }
+
+    /// What an error on this object was doing, for [`ClusterError::from_kube`].
+    pub fn op(&self, verb: &'static str) -> Operation<'_> {
         Operation {
             url: self.cluster.url(),
             object: self.object.to_string(),

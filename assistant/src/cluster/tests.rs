@@ -178,3 +178,22 @@ fn unreachable_server_is_named_with_its_url() {
         assert!(err.wants_manual_fallback());
     });
 }
+
+#[test]
+fn https_clusters_get_a_rustls_client_and_tls_failures_are_unreachable() {
+    // The fake speaks plain HTTP: a TLS handshake against it fails, which proves the client
+    // was built with a working crypto provider (no panic) and maps to a clear error.
+    let fake = FakeCluster::start();
+    let url = fake.url().replace("http://", "https://");
+    runtime().block_on(async {
+        let config = kube::Config::new(url.parse().unwrap());
+        let cluster = Cluster::from_config(config, None).unwrap();
+        let err = cluster.resource("apps/v1", "Deployment").await.unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, ClusterError::Unreachable { .. }), "{msg}");
+        assert!(
+            msg.starts_with(&format!("cluster unreachable at {url}")),
+            "{msg}"
+        );
+    });
+}
