@@ -2,6 +2,8 @@
 //! failure, with the prior state of everything it changed (for undo).
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::Value;
 
@@ -20,6 +22,7 @@ pub struct ApplyOptions {
     force: bool,
     dry_run: bool,
     concurrency: usize,
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for ApplyOptions {
@@ -28,6 +31,7 @@ impl Default for ApplyOptions {
             force: false,
             dry_run: false,
             concurrency: DEFAULT_CONCURRENCY,
+            cancel: None,
         }
     }
 }
@@ -58,6 +62,20 @@ impl ApplyOptions {
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = n.max(1);
         self
+    }
+
+    /// Stop launching objects once `flag` is set (e.g. by a Ctrl-C handler): requests in
+    /// flight finish and are reported, the rest are not attempted, and the report says it
+    /// was cancelled. Dropping the `apply` future instead would lose the report.
+    pub fn cancel_on(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::SeqCst))
     }
 }
 
@@ -105,8 +123,10 @@ pub struct ApplyReport {
     /// The failures: normally one; with concurrency, others of the same tier that were
     /// already in flight may fail too. Nothing after them was sent.
     pub failed: Vec<Failed>,
-    /// Objects after the failure, never sent.
+    /// Objects after the failure (or the cancellation), never sent.
     pub not_attempted: Vec<ObjectRef>,
+    /// Whether the apply stopped because it was cancelled ([`ApplyOptions::cancel_on`]).
+    pub cancelled: bool,
 }
 
 impl ApplyReport {
@@ -130,6 +150,9 @@ impl fmt::Display for ApplyReport {
                 ""
             };
             writeln!(f, "FAILED: {}: {}{unknown}", failed.object, failed.error)?;
+        }
+        if self.cancelled {
+            writeln!(f, "cancelled: nothing more was sent")?;
         }
         for o in &self.not_attempted {
             writeln!(f, "not attempted: {o}")?;
@@ -184,6 +207,11 @@ impl<'c> Applier<'c> {
             let mut stop = false;
             loop {
                 while !stop && pos < end && in_flight.len() < opts.concurrency {
+                    if opts.cancelled() {
+                        report.cancelled = true;
+                        stop = true;
+                        break;
+                    }
                     let k = pos;
                     let manifest = &plan[order[k]];
                     let params = &params;

@@ -542,3 +542,27 @@ fn scale_uses_the_subresource_and_records_the_prior_count() {
         assert!(err.error.to_string().contains("404"), "{}", err.error);
     });
 }
+
+#[test]
+fn a_cancelled_apply_sends_nothing_more_and_says_so() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let plan = [config_map("a", "1"), service("web")];
+        let report = Applier::new(&cluster)
+            .apply(&plan, &ApplyOptions::new().cancel_on(flag))
+            .await;
+        assert!(report.cancelled && report.applied.is_empty() && report.failed.is_empty());
+        assert_eq!(report.not_attempted.len(), 2);
+        assert!(!report.is_complete());
+        assert!(
+            report
+                .to_string()
+                .contains("cancelled: nothing more was sent"),
+            "{report}"
+        );
+        assert!(fake.requests().iter().all(|r| r.method == "GET"));
+    });
+}
