@@ -237,7 +237,7 @@ impl<'c> Applier<'c> {
         }
         report.not_attempted = order[pos..]
             .iter()
-            .map(|&i| ObjectRef::of(&plan[i]))
+            .map(|&i| self.cluster.object_ref(&plan[i]))
             .collect();
         report
     }

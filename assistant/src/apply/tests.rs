@@ -403,6 +403,11 @@ fn server_going_away_mid_apply_gives_a_clear_report() {
         );
         assert_eq!(report.not_attempted.len(), 1);
         assert_eq!(report.not_attempted[0].kind, "Deployment");
+        assert_eq!(
+            report.not_attempted[0].namespace.as_deref(),
+            Some("default"),
+            "scope known from the warmed lookup"
+        );
     });
 }
 
@@ -564,5 +569,34 @@ fn a_cancelled_apply_sends_nothing_more_and_says_so() {
             "{report}"
         );
         assert!(fake.requests().iter().all(|r| r.method == "GET"));
+    });
+}
+
+/// Wall time of 200 objects, sequential vs the default concurrency (run with `--ignored
+/// --nocapture`; the fake serves each connection on its own thread).
+#[test]
+#[ignore = "timing, not a check"]
+fn timing_200_objects() {
+    let fake = FakeCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let cluster = connect(&fake, dir.path()).await;
+        for (label, opts, prefix) in [
+            ("sequential", ApplyOptions::new().concurrency(1), "seq"),
+            ("concurrency 8", ApplyOptions::new(), "par"),
+        ] {
+            let plan: Vec<Value> = (0..100)
+                .flat_map(|i| {
+                    [
+                        config_map(&format!("{prefix}-{i}"), "v"),
+                        deployment(&format!("{prefix}-{i}"), 1, "nginx"),
+                    ]
+                })
+                .collect();
+            let start = std::time::Instant::now();
+            let report = Applier::new(&cluster).apply(&plan, &opts).await;
+            assert!(report.is_complete(), "{report}");
+            eprintln!("{label}: {:?} for {} objects", start.elapsed(), plan.len());
+        }
     });
 }

@@ -199,6 +199,31 @@ impl Cluster {
         Ok(resolved)
     }
 
+    /// The resource for `api_version`/`kind` if this session already looked it up; never
+    /// contacts the server.
+    pub fn cached_resource(&self, api_version: &str, kind: &str) -> Option<Resource> {
+        self.lock_resources()
+            .get(&(api_version.to_string(), kind.to_string()))
+            .cloned()
+    }
+
+    /// `manifest`'s [`ObjectRef`] with the namespace filled in (the default namespace for a
+    /// namespaced kind without one, none for a cluster-scoped kind) when the scope is known
+    /// from this session's lookups; as written otherwise. Never contacts the server.
+    pub fn object_ref(&self, manifest: &serde_json::Value) -> ObjectRef {
+        let mut object = ObjectRef::of(manifest);
+        match self.cached_resource(&object.api_version, &object.kind) {
+            Some(r) if r.namespaced => {
+                object
+                    .namespace
+                    .get_or_insert_with(|| self.namespace.clone());
+            }
+            Some(_) => object.namespace = None,
+            None => {}
+        }
+        object
+    }
+
     /// A dynamic API for `resource` in `namespace` (ignored for cluster-scoped resources).
     pub fn api(&self, resource: &Resource, namespace: Option<&str>) -> Api<DynamicObject> {
         let ar = &resource.api_resource;
