@@ -1,0 +1,94 @@
+//! Server-side dry-run: each object applied with `dryRun=All` (nothing is stored), next to the
+//! live object, so the diff shows exactly what the server would make of it.
+
+use serde_json::Value;
+
+use super::target::{Target, apply_params};
+use crate::cluster::{Cluster, ClusterError, ObjectRef};
+use crate::order::apply_order;
+
+/// The dry-run of one object.
+#[derive(Debug)]
+pub struct DryRun {
+    /// The object (namespace filled in).
+    pub object: ObjectRef,
+    /// The live object, `None` when it does not exist yet (or could not be read).
+    pub live: Option<Value>,
+    /// What the server would store, or why it refused.
+    pub result: Result<Value, ClusterError>,
+    /// Whether the server checked this object. `false` when it depends on something the same
+    /// plan creates first (its Namespace, or the CRD of its kind), which a dry run cannot
+    /// store: then `result` is the manifest itself and the real apply is the first check.
+    pub server_checked: bool,
+}
+
+/// Dry-runs every manifest, in apply order. Failures do not stop the others: the person sees
+/// every problem at once.
+pub async fn dry_run(cluster: &Cluster, manifests: &[Value]) -> Vec<DryRun> {
+    let mut out = Vec::with_capacity(manifests.len());
+    let params = apply_params(false, true);
+    for i in apply_order(manifests) {
+        let manifest = &manifests[i];
+        let target = match Target::resolve(cluster, manifest).await {
+            Ok(t) => t,
+            Err(e) => {
+                let object = ObjectRef::of(manifest);
+                let pending = matches!(e, ClusterError::UnknownKind { .. })
+                    && crd_in_plan(manifests, &object);
+                out.push(DryRun {
+                    result: if pending {
+                        Ok(manifest.clone())
+                    } else {
+                        Err(e)
+                    },
+                    server_checked: !pending,
+                    object,
+                    live: None,
+                });
+                continue;
+            }
+        };
+        let (live, mut result) = match target.live().await {
+            Ok(live) => (live, target.apply(manifest, &params).await),
+            Err(e) => (None, Err(e)),
+        };
+        let pending = live.is_none()
+            && matches!(&result, Err(ClusterError::Api { code: 404, .. }))
+            && namespace_in_plan(manifests, target.object.namespace.as_deref());
+        if pending {
+            let mut obj = manifest.clone();
+            if let (Some(ns), Some(meta)) =
+                (&target.object.namespace, obj["metadata"].as_object_mut())
+            {
+                meta.insert("namespace".into(), ns.clone().into());
+            }
+            result = Ok(obj);
+        }
+        out.push(DryRun {
+            object: target.object,
+            live,
+            result,
+            server_checked: !pending,
+        });
+    }
+    out
+}
+
+/// Whether the plan creates Namespace `ns`.
+fn namespace_in_plan(manifests: &[Value], ns: Option<&str>) -> bool {
+    ns.is_some_and(|ns| {
+        manifests
+            .iter()
+            .any(|m| m["kind"] == "Namespace" && m["metadata"]["name"] == ns)
+    })
+}
+
+/// Whether the plan creates the CRD that defines `object`'s kind.
+fn crd_in_plan(manifests: &[Value], object: &ObjectRef) -> bool {
+    let group = object.api_version.split_once('/').map_or("", |(g, _)| g);
+    manifests.iter().any(|m| {
+        m["kind"] == "CustomResourceDefinition"
+            && m["spec"]["group"] == group
+            && m["spec"]["names"]["kind"] == object.kind.as_str()
+    })
+}

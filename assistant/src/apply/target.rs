@@ -1,0 +1,90 @@
+//! One manifest resolved against the cluster: its resource, namespace, dynamic API, and the
+//! two calls the applier and the dry-run share (GET live, server-side apply).
+
+use kube::api::{Api, DynamicObject, Patch, PatchParams};
+use serde_json::Value;
+
+use crate::cluster::{Cluster, ClusterError, ObjectRef, Operation, Resource};
+
+/// A manifest ready to be sent.
+pub(super) struct Target<'c> {
+    pub object: ObjectRef,
+    cluster: &'c Cluster,
+    resource: Resource,
+    api: Api<DynamicObject>,
+}
+
+impl<'c> Target<'c> {
+    /// Resolves `manifest` (kind → plural and scope; the default namespace filled in).
+    pub async fn resolve(cluster: &'c Cluster, manifest: &Value) -> Result<Self, ClusterError> {
+        let mut object = ObjectRef::of(manifest);
+        let resource = cluster.resource(&object.api_version, &object.kind).await?;
+        if resource.namespaced {
+            object
+                .namespace
+                .get_or_insert_with(|| cluster.namespace().to_string());
+        } else {
+            object.namespace = None;
+        }
+        let api = cluster.api(&resource, object.namespace.as_deref());
+        Ok(Target {
+            object,
+            cluster,
+            resource,
+            api,
+        })
+    }
+
+    /// The dynamic API for this object's resource and namespace.
+    pub fn api(&self) -> &Api<DynamicObject> {
+        &self.api
+    }
+
+    /// What an error on this object was doing, for [`ClusterError::from_kube`].
+    pub fn op(&self, verb: &'static str) -> Operation<'_> {
+        Operation {
+            url: self.cluster.url(),
+            object: self.object.to_string(),
+            verb,
+            plural: &self.resource.api_resource.plural,
+            namespace: self.object.namespace.as_deref(),
+        }
+    }
+
+    /// The live object, or `None` when it does not exist.
+    pub async fn live(&self) -> Result<Option<Value>, ClusterError> {
+        match self.api.get_opt(&self.object.name).await {
+            Ok(found) => Ok(found.map(to_value)),
+            Err(e) => Err(ClusterError::from_kube(e, &self.op("get"))),
+        }
+    }
+
+    /// Server-side apply of `manifest` with `params`.
+    pub async fn apply(
+        &self,
+        manifest: &Value,
+        params: &PatchParams,
+    ) -> Result<Value, ClusterError> {
+        self.api
+            .patch(&self.object.name, params, &Patch::Apply(manifest))
+            .await
+            .map(to_value)
+            .map_err(|e| ClusterError::from_kube(e, &self.op("patch")))
+    }
+}
+
+fn to_value(obj: DynamicObject) -> Value {
+    serde_json::to_value(obj).unwrap_or(Value::Null)
+}
+
+/// Apply parameters: field manager `shipmate`, strict field validation.
+pub(super) fn apply_params(force: bool, dry_run: bool) -> PatchParams {
+    let mut pp = PatchParams::apply(super::FIELD_MANAGER).validation_strict();
+    if force {
+        pp = pp.force();
+    }
+    if dry_run {
+        pp = pp.dry_run();
+    }
+    pp
+}
