@@ -31,59 +31,6 @@ fn service(name: &str) -> Value {
            "spec": {"selector": {"app": name}, "ports": [{"port": 80}]}})
 }
 
-fn kinds(manifests: &[Value], order: &[usize]) -> Vec<String> {
-    order
-        .iter()
-        .map(|&i| manifests[i]["kind"].as_str().unwrap().to_string())
-        .collect()
-}
-
-#[test]
-fn tiers_put_dependencies_first_and_keep_order_within_a_tier() {
-    let plan: Vec<Value> = [
-        "Ingress",
-        "HorizontalPodAutoscaler",
-        "Deployment",
-        "Widget",
-        "Service",
-        "PersistentVolumeClaim",
-        "Secret",
-        "RoleBinding",
-        "ConfigMap",
-        "CustomResourceDefinition",
-        "ServiceAccount",
-        "PodDisruptionBudget",
-        "StatefulSet",
-        "Namespace",
-    ]
-    .iter()
-    .map(|k| json!({"kind": k}))
-    .collect();
-    let order = apply_order(&plan);
-    assert_eq!(
-        kinds(&plan, &order),
-        [
-            "CustomResourceDefinition",
-            "Namespace",
-            "RoleBinding",
-            "ServiceAccount",
-            "Secret",
-            "ConfigMap",
-            "PersistentVolumeClaim",
-            "Service",
-            "Deployment",
-            "StatefulSet",
-            "HorizontalPodAutoscaler",
-            "PodDisruptionBudget",
-            "Ingress",
-            "Widget",
-        ]
-    );
-    assert!(tier("Namespace") < tier("ServiceAccount"));
-    assert_eq!(tier("SomethingNew"), Tier::Other);
-    assert!(apply_order(&[]).is_empty());
-}
-
 #[test]
 fn dry_run_sends_dry_run_all_strict_and_stores_nothing() {
     let fake = FakeCluster::start();
