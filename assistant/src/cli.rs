@@ -18,8 +18,11 @@ pub struct Cli {
 pub enum Command {
     /// Validate manifests: strict schema check and constitution gates.
     Validate(ValidateArgs),
-    /// Turn a plain-language request into a validated proposal (scripted mode).
+    /// Turn a plain-language request into a validated proposal; apply it after confirmation
+    /// (or with --yes), else hand it over as files and commands.
     Ask(AskArgs),
+    /// Undo an applied change from the audit log (default: the latest one not yet undone).
+    Undo(UndoArgs),
     /// Show or initialise the constitution (the policy gates).
     Constitution(ConstitutionArgs),
     /// List the audit log, newest first: what was applied, handed over or blocked, and when.
@@ -78,20 +81,83 @@ pub struct AskArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t)]
     pub output: Output,
-    /// Propose and validate only; never apply.
+    /// Propose and validate only; never apply (the manifests go to the manual fallback).
     #[arg(long)]
     pub no_apply: bool,
     /// Default namespace for the request.
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
     pub namespace: Option<String>,
+    /// Gate options.
+    #[command(flatten)]
+    pub gates: GateArgs,
+    /// Cluster and apply options.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// Options of commands that talk to a cluster and apply.
+#[derive(Debug, Clone, Args)]
+pub struct ClusterArgs {
+    /// Apply without asking when no finding blocks (the same as `--approval never`).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// When to ask before running: `mutations` (read-only actions run without asking),
+    /// `always`, or `never`.
+    #[arg(long, value_enum, default_value_t, value_name = "POLICY")]
+    pub approval: crate::session::Approval,
+    /// Kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context to use instead of the current one.
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Take over fields that other field managers own (server-side apply `force`).
+    #[arg(long)]
+    pub force: bool,
+    /// After applying, follow rollouts until they complete, for at most SECONDS (default 300).
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "300")]
+    pub wait: Option<u64>,
     /// Base directory for the manual fallback (default `./shipmate-out`): the manifests
     /// (Secret values included, Secrets mode 0600) go to a new `DIR/<UTC time>-<summary>/`
     /// directory, never overwriting one, for `kubectl apply -f`.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// Gate options.
+}
+
+impl ClusterArgs {
+    /// The session options these flags ask for, with `namespace` as the default namespace.
+    pub fn session_options(&self, namespace: Option<String>) -> crate::session::SessionOptions {
+        crate::session::SessionOptions {
+            connect: crate::cluster::ConnectOptions {
+                kubeconfig: self.kubeconfig.clone(),
+                context: self.context.clone(),
+            },
+            namespace,
+            approval: if self.yes {
+                crate::session::Approval::Never
+            } else {
+                self.approval
+            },
+            force: self.force,
+            wait: self.wait.map(std::time::Duration::from_secs),
+            out_dir: self.out_dir.clone(),
+        }
+    }
+}
+
+/// `shipmate undo`.
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The audit entry to undo (see `shipmate history`); default: the latest applied entry
+    /// that is not an undo and has not been undone.
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Output,
+    /// Cluster and apply options.
     #[command(flatten)]
-    pub gates: GateArgs,
+    pub cluster: ClusterArgs,
 }
 
 /// `shipmate history`.

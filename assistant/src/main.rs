@@ -1,20 +1,10 @@
 //! The `shipmate` command-line interface: parses arguments, runs one subcommand, maps the
 //! outcome to a documented exit code and prints the whole error chain on failure.
 
-#[allow(
-    dead_code,
-    unused_imports,
-    reason = "the applier is wired into `ask --yes` and the REPL in a follow-up; tested here"
-)]
 mod apply;
 mod audit;
 mod cli;
 mod clock;
-#[allow(
-    dead_code,
-    unused_imports,
-    reason = "used by the applier, wired into `ask --yes` and the REPL in a follow-up"
-)]
 mod cluster;
 mod commands;
 mod exit;
@@ -24,6 +14,7 @@ mod output;
 mod pipeline;
 mod policy;
 mod render;
+mod session;
 mod shell;
 mod style;
 
@@ -39,6 +30,7 @@ fn main() -> std::process::ExitCode {
         Command::Ask(args) => commands::ask::run(args),
         Command::Constitution(args) => commands::constitution::run(args),
         Command::History(args) => commands::history::run(args),
+        Command::Undo(args) => commands::undo::run(args),
     };
     let code = match result {
         Ok(code) => code,

@@ -1,10 +1,15 @@
 //! What happened to a proposal after validation: the `applied` field of the proposal contract.
 //!
-//! `applied` is `null` when nothing was handed over (the proposal was blocked, needs input, or
-//! had no manifests to write). Otherwise it is an object whose `mode` says which path was taken.
-//! Today the only mode is `manual`: shipmate wrote the manifests to a new directory and lists
-//! the exact commands to run by hand. The applier will add a mode for changes it applied itself;
-//! scripts should treat an unknown `mode` as "not applied by this run".
+//! `applied` is `null` when nothing was handed over (the proposal was blocked, needs input, was
+//! declined, or had nothing to write or run). Otherwise it is an object whose `mode` says which
+//! path was taken:
+//! - `cluster`: shipmate applied it to a cluster itself; per object and per action what happened,
+//!   whether everything went through (`complete`), and the audit entry that `shipmate undo`
+//!   takes;
+//! - `manual`: shipmate wrote the manifests to a new directory and lists the exact commands to
+//!   run by hand, and why it did not apply them itself.
+//!
+//! Scripts should treat an unknown `mode` as "not applied by this run".
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -15,6 +20,77 @@ use serde::{Deserialize, Serialize};
 pub enum Applied {
     /// Nothing was applied: the manifests were written to files for a person to apply by hand.
     Manual(ManualFallback),
+    /// shipmate applied the proposal (or the part before the first failure) to a cluster.
+    Cluster(ClusterApply),
+}
+
+/// What shipmate applied to a cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClusterApply {
+    /// The API server URL.
+    pub server: String,
+    /// The kubeconfig context, when the connection came from a kubeconfig.
+    pub context: Option<String>,
+    /// Whether every object and action went through. `false`: the apply stopped at the first
+    /// failure; see `objects` and `actions` for what was and was not done.
+    pub complete: bool,
+    /// Whether the apply was cancelled (Ctrl-C) before it finished.
+    pub cancelled: bool,
+    /// Each manifest, in apply order.
+    pub objects: Vec<ObjectOutcome>,
+    /// Each action, in order.
+    pub actions: Vec<ActionOutcome>,
+    /// The audit-log entry recording this apply (`shipmate undo ID` restores what it changed);
+    /// `null` when the log could not be written (a warning says so).
+    pub audit_id: Option<String>,
+}
+
+/// What happened to one object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ObjectOutcome {
+    /// `kind`.
+    pub kind: String,
+    /// Namespace (filled in from the context for namespaced kinds; `null` for cluster-scoped).
+    pub namespace: Option<String>,
+    /// `metadata.name`.
+    pub name: String,
+    /// What happened.
+    pub result: OutcomeResult,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
+}
+
+/// What happened to one action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ActionOutcome {
+    /// The kubectl argv.
+    pub argv: Vec<String>,
+    /// What happened.
+    pub result: OutcomeResult,
+    /// A one-line description of what was done (`scaled deployment/web 2 → 5`), or why it
+    /// failed.
+    pub detail: String,
+}
+
+/// The result of one object or action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeResult {
+    /// The object did not exist and was created.
+    Created,
+    /// The object existed and was changed.
+    Configured,
+    /// Applying changed nothing.
+    Unchanged,
+    /// The action ran.
+    Done,
+    /// It failed; the apply stopped here.
+    Failed,
+    /// The request was sent but no answer came (the connection dropped): it may have been
+    /// applied. `shipmate undo` treats it as possibly applied.
+    Unknown,
+    /// Not attempted because something before it failed or the apply was cancelled.
+    NotAttempted,
 }
 
 /// The manual fallback: where the manifests were written and what to run.
@@ -38,8 +114,18 @@ pub struct ManualFallback {
 pub enum ManualReason {
     /// `--no-apply` was given.
     NoApply,
-    /// This version of shipmate cannot apply changes to a cluster yet.
-    NoApplier,
+    /// No cluster is configured (no kubeconfig, no in-cluster service account).
+    NoCluster,
+    /// The cluster refused the credentials or the permission (401/403).
+    NoPermission,
+    /// The API server could not be reached.
+    Unreachable,
+    /// An action needs the `kubectl` binary, which was not found.
+    KubectlMissing,
+    /// The person chose the manual route at the confirmation.
+    Chosen,
+    /// Applying needs a confirmation, and there was no terminal to ask on and no `--yes`.
+    NotConfirmed,
 }
 
 impl ManualReason {
@@ -47,7 +133,14 @@ impl ManualReason {
     pub fn describe(self) -> &'static str {
         match self {
             ManualReason::NoApply => "--no-apply was given",
-            ManualReason::NoApplier => "this version of shipmate cannot apply changes yet",
+            ManualReason::NoCluster => "no cluster is configured",
+            ManualReason::NoPermission => "the cluster refused the credentials or permission",
+            ManualReason::Unreachable => "the API server could not be reached",
+            ManualReason::KubectlMissing => "an action needs kubectl, which was not found",
+            ManualReason::Chosen => "you chose to apply it by hand",
+            ManualReason::NotConfirmed => {
+                "there was no terminal to confirm on; re-run with --yes to apply"
+            }
         }
     }
 }

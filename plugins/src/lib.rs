@@ -13,7 +13,10 @@ pub mod proposal;
 pub mod registry;
 pub mod rules;
 
-pub use applied::{Applied, ManualFallback, ManualReason};
+pub use applied::{
+    ActionOutcome, Applied, ClusterApply, ManualFallback, ManualReason, ObjectOutcome,
+    OutcomeResult,
+};
 pub use backend::{Backend, Context, NoProgress, Progress, Request};
 pub use error::BackendError;
 pub use proposal::{Action, Proposal, Status, is_mutating, shell_metachar};

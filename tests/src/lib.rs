@@ -37,14 +37,18 @@ pub fn binary() -> PathBuf {
 pub const UNWRITABLE_STATE: &str = "/dev/null/shipmate-e2e-state";
 
 /// A `Command` for the binary, with colour off, an isolated config dir so that the user's own
-/// constitution never leaks into tests, and an audit-log location that cannot be written
-/// ([`UNWRITABLE_STATE`]). Tests that let shipmate write files (the manual fallback, the audit
+/// constitution never leaks into tests, no cluster (no `KUBECONFIG`, no `~/.kube/config`, no
+/// in-cluster service account: a test can never reach a real cluster), and an audit-log
+/// location that cannot be written ([`UNWRITABLE_STATE`]). Tests that let shipmate write files (the manual fallback, the audit
 /// log) use [`Sandbox::shipmate`] instead.
 pub fn shipmate() -> Command {
     let mut cmd = Command::new(binary());
     cmd.env("NO_COLOR", "1")
         .env("XDG_CONFIG_HOME", "/nonexistent/shipmate-e2e-config")
         .env("XDG_STATE_HOME", UNWRITABLE_STATE)
+        .env("HOME", "/nonexistent/shipmate-e2e-home")
+        .env("KUBECONFIG", "/nonexistent/shipmate-e2e-kubeconfig")
+        .env_remove("KUBERNETES_SERVICE_HOST")
         .env_remove("SHIPMATE_BACKEND");
     cmd
 }
@@ -85,6 +89,34 @@ impl Sandbox {
         cmd.current_dir(self.work())
             .env("XDG_STATE_HOME", self.state_home());
         cmd
+    }
+
+    /// Points shipmate at `cluster`: writes a kubeconfig into the sandbox and returns a
+    /// [`Sandbox::shipmate`] command with `KUBECONFIG` set to it.
+    pub fn shipmate_on(&self, cluster: &fake_kube::FakeCluster) -> Command {
+        let config = cluster.kubeconfig(self.root.path());
+        let mut cmd = self.shipmate();
+        cmd.env("KUBECONFIG", config);
+        cmd
+    }
+
+    /// Runs `shipmate ask ARGS…` against `cluster`, with no standard input.
+    pub fn ask_on(&self, cluster: &fake_kube::FakeCluster, args: &[&str]) -> std::process::Output {
+        self.shipmate_on(cluster)
+            .arg("ask")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run shipmate")
+    }
+
+    /// The audit log's entries, oldest first (empty when there is no log).
+    pub fn audit_entries(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.audit_log())
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("audit lines are JSON"))
+            .collect()
     }
 
     /// Runs `shipmate ask ARGS…` here, with no standard input.

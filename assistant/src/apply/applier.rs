@@ -72,6 +72,16 @@ impl ApplyOptions {
         self
     }
 
+    /// Whether the cancel flag ([`ApplyOptions::cancel_on`]) is set.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled()
+    }
+
+    /// Whether this is a dry run.
+    pub fn is_dry_run(&self) -> bool {
+        self.dry_run
+    }
+
     fn cancelled(&self) -> bool {
         self.cancel
             .as_ref()

@@ -22,11 +22,11 @@ pub struct DryRun {
     pub server_checked: bool,
 }
 
-/// Dry-runs every manifest, in apply order. Failures do not stop the others: the person sees
-/// every problem at once.
-pub async fn dry_run(cluster: &Cluster, manifests: &[Value]) -> Vec<DryRun> {
+/// Dry-runs every manifest, in apply order, with `force` as the real apply will have it.
+/// Failures do not stop the others: the person sees every problem at once.
+pub async fn dry_run(cluster: &Cluster, manifests: &[Value], force: bool) -> Vec<DryRun> {
     let mut out = Vec::with_capacity(manifests.len());
-    let params = apply_params(false, true);
+    let params = apply_params(force, true);
     for i in apply_order(manifests) {
         let manifest = &manifests[i];
         let target = match Target::resolve(cluster, manifest).await {

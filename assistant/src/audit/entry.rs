@@ -20,14 +20,9 @@ use crate::order::apply_order;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
-    /// Applied to the cluster (by the applier).
-    #[allow(dead_code, reason = "recorded by the applier, which arrives later")]
+    /// Applied to the cluster (by the applier), completely or up to the first failure.
     Applied,
     /// The person declined it.
-    #[allow(
-        dead_code,
-        reason = "recorded by the confirmation step, which arrives later"
-    )]
     Declined,
     /// Handed to the person: manifests written to a directory, commands printed.
     Manual,
@@ -50,10 +45,6 @@ impl Decision {
 /// What happened to one object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[allow(
-    dead_code,
-    reason = "the applied results are recorded by the applier, later"
-)]
 pub enum ObjectResult {
     /// It did not exist and was created.
     Created,
@@ -65,6 +56,10 @@ pub enum ObjectResult {
     Deleted,
     /// Applying it failed.
     Failed,
+    /// The request was sent but no answer came back: it may or may not have been applied.
+    Unknown,
+    /// An action that ran.
+    Done,
     /// Written to a file for the person to apply by hand; the cluster was not touched.
     Manual,
     /// Not applied (blocked or declined).
@@ -109,12 +104,18 @@ pub struct ObjectRecord {
 }
 
 /// One action of an entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionRecord {
     /// The kubectl argv (secret values scrubbed).
     pub argv: Vec<String>,
     /// Whether it changes cluster state.
     pub mutating: bool,
+    /// What happened, when the action was run (absent for manual and blocked entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ObjectResult>,
+    /// How to reverse it: the object it changed as it was before (`Prior`), for `undo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undo: Option<Value>,
 }
 
 /// One line of the audit log.
@@ -136,6 +137,15 @@ pub struct Entry {
     pub decision: Decision,
     /// Where the manual-fallback files are (an absolute path), for `manual` entries.
     pub directory: Option<String>,
+    /// The API server, for entries that touched a cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// The kubeconfig context, for entries that touched a cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// The id of the entry this one undid (`shipmate undo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
     /// Each object, in apply order.
     pub objects: Vec<ObjectRecord>,
     /// Each proposed action.
@@ -150,7 +160,6 @@ impl Entry {
             Decision::Manual => ObjectResult::Manual,
             _ => ObjectResult::NotApplied,
         };
-        let now = Utc::now();
         let objects = apply_order(&p.manifests)
             .into_iter()
             .map(|i| {
@@ -166,6 +175,29 @@ impl Entry {
                 }
             })
             .collect();
+        let actions = p
+            .actions
+            .iter()
+            .map(|a| ActionRecord {
+                argv: a.argv.clone(),
+                mutating: a.mutating,
+                result: None,
+                undo: None,
+            })
+            .collect();
+        let mut entry = Entry::new(p, decision, objects, actions);
+        entry.directory = directory;
+        entry
+    }
+
+    /// An entry for `p` with the given per-object and per-action records, redacted.
+    pub fn new(
+        p: &Proposal,
+        decision: Decision,
+        objects: Vec<ObjectRecord>,
+        actions: Vec<ActionRecord>,
+    ) -> Entry {
+        let now = Utc::now();
         let mut entry = Entry {
             id: new_id(&now),
             time: now.rfc3339(),
@@ -174,16 +206,12 @@ impl Entry {
             summary: p.summary.clone(),
             proposal_digest: proposal_digest(p),
             decision,
-            directory,
+            directory: None,
+            server: None,
+            context: None,
+            undoes: None,
             objects,
-            actions: p
-                .actions
-                .iter()
-                .map(|a| ActionRecord {
-                    argv: a.argv.clone(),
-                    mutating: a.mutating,
-                })
-                .collect(),
+            actions,
         };
         entry.redact();
         entry

@@ -13,10 +13,5 @@ mod entry;
 mod log;
 mod redact;
 
-pub use entry::{Decision, Entry};
-#[allow(
-    unused_imports,
-    reason = "the applier records per-object results and prior states"
-)]
-pub use entry::{ObjectRecord, ObjectResult, Prior};
+pub use entry::{ActionRecord, Decision, Entry, ObjectRecord, ObjectResult, Prior};
 pub use log::AuditLog;

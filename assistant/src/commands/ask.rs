@@ -1,26 +1,20 @@
-//! `shipmate ask`: the scripted, non-interactive mode. One request in (arguments or stdin), one
-//! validated proposal out (text, YAML or the JSON contract), and an exit code scripts can act on.
-//!
-//! shipmate cannot apply yet, so every `proposed` proposal with manifests goes to the manual
-//! fallback (files in a new directory, commands to run; `applied` says where), and the decision
-//! is recorded in the audit log.
+//! `shipmate ask`: one request in (arguments or stdin), one validated proposal out — applied
+//! after confirmation (or `--yes`), else handed over as files and commands — and an exit code
+//! scripts can act on.
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 
 use anyhow::Context as _;
 use shipmate_manifests::parse::Limits;
-use shipmate_plugins::{
-    Applied, BackendError, Context, ManualReason, NoProgress, Proposal, Registry, Request, Status,
-};
+use shipmate_plugins::{BackendError, ManualReason, NoProgress, Registry, Status};
 
-use crate::audit::{AuditLog, Decision, Entry};
 use crate::cli::{AskArgs, Output};
-use crate::clock::Utc;
 use crate::commands::validate;
 use crate::exit::ExitCode;
 use crate::render::proposal::Handover;
+use crate::session::{Outcome, Prompter, Session, TerminalPrompter, Ui};
 use crate::style::Style;
-use crate::{fallback, output, pipeline, render};
+use crate::{output, pipeline, render};
 
 /// Largest request read from stdin.
 const MAX_STDIN: u64 = 1024 * 1024;
@@ -34,90 +28,133 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::Usage);
     };
-    let backend = match Registry::builtin().create(&args.backend) {
-        Ok(b) => b,
-        Err(err @ BackendError::UnknownBackend { .. }) => {
-            eprintln!("shipmate: error: {err}; choose one with --backend");
-            return Ok(ExitCode::Usage);
-        }
-        Err(err) => return Err(err.into()),
+    let Some(mut session) = session(
+        &args.backend,
+        &args.gates,
+        &args.cluster,
+        args.namespace.clone(),
+    )?
+    else {
+        return Ok(ExitCode::Usage);
     };
-    let gates = validate::constitution(&args.gates)?;
-    let schemas = validate::schemas(&args.gates.crds, &Limits::default())?;
+    let mut proposal = session.propose(&text, &mut NoProgress)?;
 
-    let mut progress = NoProgress;
-    let defaults = gates
-        .as_ref()
-        .map(|c| c.defaults().clone())
-        .unwrap_or_default();
-    let mut cx = Context::new(&mut progress)
-        .with_namespace(args.namespace.clone())
-        .with_resource_defaults(defaults);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .context("cannot start the async runtime")?;
-    let request = Request::new(text);
-    let mut proposal = runtime
-        .block_on(backend.propose(&request, &mut cx))
-        .with_context(|| format!("backend `{}` could not answer", backend.name()))?;
-    pipeline::validate(&mut proposal, &schemas, gates.as_ref());
-
-    let reason = if args.no_apply {
-        ManualReason::NoApply
-    } else {
-        ManualReason::NoApplier
-    };
-    let mut write_error = None;
-    if fallback::applies_to(&proposal) {
-        let base = fallback::base_dir(args.out_dir.as_deref());
-        match fallback::write(&proposal, &base, reason, Utc::now()) {
-            Ok(manual) => proposal.applied = Some(Applied::Manual(manual)),
-            Err(err) => write_error = Some(err),
-        }
+    let mut ui = AskUi::new(args.output);
+    if args.output == Output::Text {
+        ui.show(&render::proposal::body(&proposal, ui.style()));
     }
-    record(&proposal);
+    let outcome = session.handle(&mut proposal, args.no_apply, &mut ui);
 
     match args.output {
         Output::Text => {
-            let handover = Handover {
-                reason,
-                write_failed: write_error.is_some(),
-            };
-            let text = render::proposal::render(&proposal, handover, Style::for_stdout());
-            output::print(&text)?;
+            // Blocked and needs-input proposals end with why nothing happened.
+            let footer = handover(&outcome).or_else(|| {
+                (proposal.status != Status::Proposed).then_some(Handover {
+                    reason: ManualReason::NoApply,
+                    write_failed: false,
+                })
+            });
+            if let Some(handover) = footer {
+                let steps = render::proposal::manual_steps(&proposal, handover, ui.style());
+                output::print(&format!("\n{steps}"))?;
+            }
         }
         format => output::print_structured(format, &proposal)?,
     }
-    if let Some(err) = write_error {
-        // The proposal is printed in full above: nothing is lost, but nothing was written.
-        eprintln!("shipmate: error: {err:#}");
-        return Ok(ExitCode::Error);
-    }
-    if !args.no_apply {
-        eprintln!("note: applying arrives in a later version; `ask` proposes and validates only");
-    }
-    Ok(pipeline::exit_code(proposal.status))
+    Ok(match outcome {
+        Outcome::WriteFailed(_, err) => {
+            // The proposal is printed in full above: nothing is lost, but nothing was written.
+            eprintln!("shipmate: error: {err:#}");
+            ExitCode::Error
+        }
+        Outcome::Applied { complete: false } => ExitCode::ApplyFailed,
+        _ => pipeline::exit_code(proposal.status),
+    })
 }
 
-/// Appends the decision to the audit log: `manual` when the fallback wrote files, `blocked`
-/// when a gate blocked the proposal. A log that cannot be written is a warning, not a failure:
-/// nothing was applied, and the proposal itself is printed either way.
-fn record(p: &Proposal) {
-    let (decision, directory) = match (&p.applied, p.status) {
-        (Some(Applied::Manual(m)), _) => {
-            // Absolute in the log: it is read later, from anywhere.
-            let dir = std::path::absolute(&m.directory)
-                .map_or_else(|_| m.directory.clone(), |p| p.display().to_string());
-            (Decision::Manual, Some(dir))
+/// A session for `backend` with the gate and cluster flags; `None` (after saying why) when the
+/// backend is unknown.
+pub fn session(
+    backend: &str,
+    gates: &crate::cli::GateArgs,
+    cluster: &crate::cli::ClusterArgs,
+    namespace: Option<String>,
+) -> anyhow::Result<Option<Session>> {
+    let backend = match Registry::builtin().create(backend) {
+        Ok(b) => b,
+        Err(err @ BackendError::UnknownBackend { .. }) => {
+            eprintln!("shipmate: error: {err}; choose one with --backend");
+            return Ok(None);
         }
-        (None, Status::Blocked) => (Decision::Blocked, None),
-        _ => return,
+        Err(err) => return Err(err.into()),
     };
-    let entry = Entry::untouched(p, decision, directory);
-    let result = AuditLog::default_location().and_then(|log| log.append(&entry));
-    if let Err(err) = result {
-        eprintln!("shipmate: warning: this decision was not recorded in the audit log: {err:#}");
+    let constitution = validate::constitution(gates)?;
+    let schemas = validate::schemas(&gates.crds, &Limits::default())?;
+    let options = cluster.session_options(namespace);
+    Session::new(backend, constitution, schemas, options).map(Some)
+}
+
+/// The manual-steps footer for an outcome that handed the proposal over.
+fn handover(outcome: &Outcome) -> Option<Handover> {
+    match outcome {
+        Outcome::Manual(reason) => Some(Handover {
+            reason: *reason,
+            write_failed: false,
+        }),
+        Outcome::WriteFailed(reason, _) => Some(Handover {
+            reason: *reason,
+            write_failed: true,
+        }),
+        _ => None,
+    }
+}
+
+/// `ask`'s terminal: human text on stdout in text mode; in JSON/YAML mode stdout carries only
+/// the document, so diffs go to stderr when someone is there to confirm, and kubectl output
+/// goes to stderr.
+struct AskUi {
+    output: Output,
+    prompter: TerminalPrompter,
+    style: Style,
+    stream: Box<dyn Write + Send>,
+}
+
+impl AskUi {
+    fn new(output: Output) -> AskUi {
+        let stream: Box<dyn Write + Send> = if output == Output::Text {
+            Box::new(std::io::stdout())
+        } else {
+            Box::new(std::io::stderr())
+        };
+        AskUi {
+            output,
+            prompter: TerminalPrompter,
+            style: Style::for_stdout(),
+            stream,
+        }
+    }
+}
+
+impl Ui for AskUi {
+    fn show(&mut self, text: &str) {
+        if self.output == Output::Text {
+            // A closed pipe is not an error; the rest of the run still records its decision.
+            let _ = output::print(text);
+        } else if self.prompter.interactive() {
+            eprint!("{text}");
+        }
+    }
+
+    fn stream(&mut self) -> &mut (dyn Write + Send) {
+        &mut *self.stream
+    }
+
+    fn prompter(&mut self) -> &mut dyn Prompter {
+        &mut self.prompter
+    }
+
+    fn style(&self) -> Style {
+        self.style
     }
 }
 

@@ -3,4 +3,5 @@
 pub mod ask;
 pub mod constitution;
 pub mod history;
+pub mod undo;
 pub mod validate;

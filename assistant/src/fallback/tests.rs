@@ -63,7 +63,7 @@ fn files_are_numbered_in_apply_order() {
 #[test]
 fn commands_name_the_directory_then_the_actions() {
     let tmp = tempfile::tempdir().unwrap();
-    let m = write(&proposal(), tmp.path(), ManualReason::NoApplier, noon()).unwrap();
+    let m = write(&proposal(), tmp.path(), ManualReason::NoCluster, noon()).unwrap();
     let d = m.directory.as_str();
     let expected: Vec<Vec<&str>> = vec![
         vec![

@@ -1,4 +1,5 @@
 //! Human-readable rendering of reports and proposals.
 
+pub mod apply;
 pub mod proposal;
 pub mod report;

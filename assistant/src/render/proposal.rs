@@ -1,6 +1,6 @@
 //! Human-readable rendering of a proposal: summary, manifests as YAML (Secret values masked),
 //! actions as commands, findings, questions, and the manual steps — where the manual fallback
-//! wrote the manifests and exactly what to run by hand (shipmate does not apply yet).
+//! wrote the manifests and exactly what to run by hand.
 
 use std::fmt::Write as _;
 
@@ -26,6 +26,14 @@ pub struct Handover {
 /// Renders a proposal for a terminal, ending with the manual steps: the directory the
 /// manifests were written to (from `p.applied`) and the exact commands to run.
 pub fn render(p: &Proposal, handover: Handover, style: Style) -> String {
+    let mut out = body(p, style);
+    out.push('\n');
+    out.push_str(&manual_steps(p, handover, style));
+    out
+}
+
+/// The proposal itself: status and summary, manifests, actions, findings and questions.
+pub fn body(p: &Proposal, style: Style) -> String {
     let mut out = String::new();
     let (tone, label) = match p.status {
         Status::Proposed => (Tone::Good, "proposed"),
@@ -57,6 +65,19 @@ pub fn render(p: &Proposal, handover: Handover, style: Style) -> String {
             }
         }
     }
+    out.push_str(&findings(p, style));
+    if !p.questions.is_empty() {
+        let _ = writeln!(out, "\n{}", style.paint(Tone::Bold, "Questions:"));
+        for q in &p.questions {
+            let _ = writeln!(out, "  ? {q}");
+        }
+    }
+    out
+}
+
+/// The findings, under a heading (empty when there are none).
+pub fn findings(p: &Proposal, style: Style) -> String {
+    let mut out = String::new();
     if !p.findings.is_empty() {
         let _ = writeln!(out, "\n{}", style.paint(Tone::Bold, "Findings:"));
         for f in &p.findings {
@@ -75,19 +96,11 @@ pub fn render(p: &Proposal, handover: Handover, style: Style) -> String {
             let _ = writeln!(out, "        {} {}", style.paint(Tone::Dim, "fix:"), f.fix);
         }
     }
-    if !p.questions.is_empty() {
-        let _ = writeln!(out, "\n{}", style.paint(Tone::Bold, "Questions:"));
-        for q in &p.questions {
-            let _ = writeln!(out, "  ? {q}");
-        }
-    }
-    out.push('\n');
-    out.push_str(&manual_steps(p, handover, style));
     out
 }
 
 /// The manual fallback: nothing was applied; here is where the files are and what to run.
-fn manual_steps(p: &Proposal, handover: Handover, style: Style) -> String {
+pub fn manual_steps(p: &Proposal, handover: Handover, style: Style) -> String {
     let mut out = String::new();
     match p.status {
         Status::Blocked => {
@@ -133,6 +146,7 @@ fn manual_steps(p: &Proposal, handover: Handover, style: Style) -> String {
             let _ = writeln!(out, "Run by hand, from this directory, in order:");
             m.commands.clone()
         }
+        Some(Applied::Cluster(_)) => return out,
         None => {
             if handover.write_failed {
                 let _ = writeln!(
@@ -225,10 +239,10 @@ mod tests {
             directory: dir.clone(),
             files: vec![format!("{dir}/01-secret-s.yaml")],
             commands: vec![vec!["kubectl".into(), "apply".into(), "-f".into(), dir]],
-            reason: ManualReason::NoApplier,
+            reason: ManualReason::NoCluster,
         }));
         let handover = Handover {
-            reason: ManualReason::NoApplier,
+            reason: ManualReason::NoCluster,
             write_failed: false,
         };
         let text = render(&p, handover, Style::for_stdout());

@@ -21,6 +21,7 @@ pub struct Fault {
     pub(crate) kind: FaultKind,
     method: Option<String>,
     path_contains: Option<String>,
+    writes_only: bool,
     pub(crate) remaining: usize,
 }
 
@@ -43,6 +44,7 @@ impl Fault {
             kind: FaultKind::Status(code),
             method: None,
             path_contains: None,
+            writes_only: false,
             remaining: 1,
         }
     }
@@ -77,6 +79,13 @@ impl Fault {
         self
     }
 
+    /// Only requests that would store something match: not `dryRun=All` ones (a server-side
+    /// dry-run passes, the real write fails — as when a webhook or quota only bites then).
+    pub fn real_writes_only(mut self) -> Self {
+        self.writes_only = true;
+        self
+    }
+
     /// Fire for the next `n` matching requests instead of one.
     pub fn times(mut self, n: usize) -> Self {
         self.remaining = n;
@@ -84,7 +93,9 @@ impl Fault {
     }
 
     pub(crate) fn matches(&self, req: &Request) -> bool {
-        self.method.as_ref().is_none_or(|m| *m == req.method)
+        let dry_run = req.query.iter().any(|(k, _)| k == "dryRun");
+        !(self.writes_only && dry_run)
+            && self.method.as_ref().is_none_or(|m| *m == req.method)
             && self
                 .path_contains
                 .as_ref()

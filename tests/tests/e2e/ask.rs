@@ -148,7 +148,11 @@ fn text_output_masks_secrets_and_gives_manual_steps() {
         "{text}"
     );
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("proposes and validates only"), "{stderr}");
+    assert!(
+        stderr.contains("not applying: no kubeconfig found")
+            && stderr.contains("set KUBECONFIG or pass --kubeconfig"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -90,9 +90,9 @@ fn applied_says_where_the_files_are_and_what_to_run() {
     let deployment = std::fs::read_to_string(on_disk.join("02-deployment-web.yaml")).unwrap();
     assert!(deployment.contains("kind: Deployment"), "{deployment}");
 
-    // Without --no-apply the reason is that this version cannot apply.
+    // Without --no-apply the reason is that there is no cluster to apply to.
     let p = json(&run(&sandbox, &["-o", "json", WEB]));
-    assert_eq!(p["applied"]["reason"], "no_applier");
+    assert_eq!(p["applied"]["reason"], "no_cluster");
 }
 
 #[test]

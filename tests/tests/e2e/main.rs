@@ -1,5 +1,6 @@
 //! End-to-end tests of the built `shipmate` binary, compiled into one test executable.
 
+mod apply;
 mod ask;
 mod constitution;
 mod fake_kube_client;

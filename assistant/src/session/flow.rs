@@ -1,0 +1,233 @@
+//! [`Session::handle`]: what happens to a validated proposal — the server dry-run and diff,
+//! the confirmation, then the apply or the manual fallback, and the audit entry. `ask` and the
+//! REPL differ only in their [`Ui`].
+
+use std::io::Write;
+use std::sync::atomic::Ordering;
+
+use shipmate_plugins::{Applied, ManualReason, Proposal, Status};
+
+use super::confirm::{Choice, Prompter};
+use super::execute::{Execution, audit_entry, cluster_apply, execute};
+use super::review::{Review, fallback_reason, review};
+use super::{Session, edit};
+use crate::apply::ApplyOptions;
+use crate::audit::{AuditLog, Decision, Entry};
+use crate::clock::Utc;
+use crate::fallback;
+use crate::render;
+use crate::style::Style;
+
+/// Where a session shows things and asks.
+pub trait Ui {
+    /// Shows human text (diffs, reports, notes).
+    fn show(&mut self, text: &str);
+    /// A warning or error line (stderr).
+    fn warn(&mut self, text: &str) {
+        eprintln!("shipmate: {text}");
+    }
+    /// Where the output of kubectl actions is streamed.
+    fn stream(&mut self) -> &mut (dyn Write + Send);
+    /// Who is asked to confirm.
+    fn prompter(&mut self) -> &mut dyn Prompter;
+    /// How to paint text.
+    fn style(&self) -> Style;
+}
+
+/// What [`Session::handle`] did with a proposal.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing to apply or hand over: blocked, needs input, not understood, or empty.
+    Nothing,
+    /// Applied; `complete` is false when it stopped at a failure or was cancelled.
+    Applied {
+        /// Whether everything went through.
+        complete: bool,
+    },
+    /// Handed over as files and commands (`proposal.applied` says where), or only commands
+    /// when there were no manifests.
+    Manual(ManualReason),
+    /// The manual fallback was due but its files could not be written (the proposal is still
+    /// printed in full).
+    WriteFailed(ManualReason, anyhow::Error),
+    /// The person said no.
+    Declined,
+}
+
+impl Session {
+    /// Takes a validated proposal the rest of the way (see the module documentation), filling
+    /// in `proposal.applied`.
+    pub fn handle(&mut self, proposal: &mut Proposal, no_apply: bool, ui: &mut dyn Ui) -> Outcome {
+        if proposal.status != Status::Proposed {
+            if proposal.status == Status::Blocked {
+                record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
+            }
+            return Outcome::Nothing;
+        }
+        if proposal.manifests.is_empty() && proposal.actions.is_empty() {
+            return Outcome::Nothing;
+        }
+        if no_apply {
+            return self.manual(proposal, ManualReason::NoApply, ui);
+        }
+        self.connect();
+        if let Err(err) = self.cluster() {
+            let reason = fallback_reason(err).unwrap_or(ManualReason::NoCluster);
+            ui.warn(&format!("not applying: {err}"));
+            return self.manual(proposal, reason, ui);
+        }
+        loop {
+            let review = self.review(proposal);
+            if let Some((reason, err)) = &review.fallback {
+                ui.warn(&format!("not applying: {err}"));
+                return self.manual(proposal, *reason, ui);
+            }
+            ui.show(&render::apply::review(&review, ui.style()));
+            if proposal.status == Status::Blocked {
+                ui.show(&render::proposal::findings(proposal, ui.style()));
+                record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
+                return Outcome::Nothing;
+            }
+            if !self.options.approval.needs_confirmation(proposal) {
+                break;
+            }
+            if !ui.prompter().interactive() {
+                return self.manual(proposal, ManualReason::NotConfirmed, ui);
+            }
+            let question = format!("Apply to {}? [y]es/[n]o/[e]dit/[m]anual: ", self.target());
+            match ui.prompter().choose(&question) {
+                Some(Choice::Yes) => break,
+                Some(Choice::Manual) => return self.manual(proposal, ManualReason::Chosen, ui),
+                Some(Choice::Edit) => self.edit(proposal, ui),
+                Some(Choice::No) | None => {
+                    record(&Entry::untouched(proposal, Decision::Declined, None), ui);
+                    ui.show("Nothing was applied.\n");
+                    return Outcome::Declined;
+                }
+            }
+            if proposal.status != Status::Proposed {
+                ui.show(&render::proposal::findings(proposal, ui.style()));
+                if proposal.status == Status::Blocked {
+                    record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
+                }
+                return Outcome::Nothing;
+            }
+        }
+        self.run(proposal, ui)
+    }
+
+    /// `context (server)` for the confirmation question.
+    fn target(&self) -> String {
+        match self.cluster() {
+            Ok(c) => match c.context() {
+                Some(ctx) => format!("{ctx} ({})", c.url()),
+                None => c.url().to_owned(),
+            },
+            Err(_) => "the cluster".into(),
+        }
+    }
+
+    fn review(&self, proposal: &mut Proposal) -> Review {
+        let Ok(cluster) = self.cluster() else {
+            return Review::default();
+        };
+        if proposal.manifests.is_empty() {
+            return Review::default();
+        }
+        self.runtime
+            .block_on(review(cluster, proposal, self.options.force))
+    }
+
+    fn edit(&mut self, proposal: &mut Proposal, ui: &mut dyn Ui) {
+        match edit::edit(proposal) {
+            Ok(Some(edited)) => {
+                edit::replace(proposal, edited);
+                self.validate(proposal);
+                ui.show(&render::proposal::body(proposal, ui.style()));
+            }
+            Ok(None) => ui.show("The edit was emptied; the proposal is unchanged.\n"),
+            Err(err) => ui.warn(&format!("error: {err:#}")),
+        }
+    }
+
+    fn run(&mut self, proposal: &mut Proposal, ui: &mut dyn Ui) -> Outcome {
+        let flag = self.cancel_flag();
+        flag.store(false, Ordering::SeqCst);
+        self.install_interrupt_handler();
+        let Ok(cluster) = self.cluster() else {
+            return Outcome::Nothing;
+        };
+        let opts = ApplyOptions::new()
+            .force(self.options.force)
+            .cancel_on(flag);
+        let ex: Execution = self
+            .runtime
+            .block_on(execute(cluster, proposal, &opts, ui.stream()));
+        let entry = audit_entry(cluster, proposal, &ex);
+        let logged = record(&entry, ui);
+        let applied = cluster_apply(cluster, &ex, logged.then(|| entry.id.clone()));
+        ui.show(&render::apply::execution(&applied, ui.style()));
+        let complete = applied.complete;
+        proposal.applied = Some(Applied::Cluster(applied));
+        if !complete && ex.changed_anything() && logged {
+            ui.show(&format!(
+                "Part of the change was applied. To restore what was there before: shipmate undo {}\n",
+                entry.id
+            ));
+        }
+        Outcome::Applied { complete }
+    }
+
+    /// Hands the proposal over: manifests to a new directory, commands listed.
+    fn manual(
+        &mut self,
+        proposal: &mut Proposal,
+        reason: ManualReason,
+        ui: &mut dyn Ui,
+    ) -> Outcome {
+        if !fallback::applies_to(proposal) {
+            return Outcome::Manual(reason);
+        }
+        let base = fallback::base_dir(self.options.out_dir.as_deref());
+        match fallback::write(proposal, &base, reason, Utc::now()) {
+            Ok(m) => {
+                let dir = std::path::absolute(&m.directory)
+                    .map_or_else(|_| m.directory.clone(), |p| p.display().to_string());
+                proposal.applied = Some(Applied::Manual(m));
+                record(&Entry::untouched(proposal, Decision::Manual, Some(dir)), ui);
+                Outcome::Manual(reason)
+            }
+            Err(err) => Outcome::WriteFailed(reason, err),
+        }
+    }
+
+    /// On the first apply of a session, Ctrl-C stops being fatal: it sets the cancel flag, and
+    /// the applier sends nothing more (what is in flight finishes and is reported).
+    fn install_interrupt_handler(&mut self) {
+        if self.interrupt_installed {
+            return;
+        }
+        self.interrupt_installed = true;
+        let flag = self.cancel_flag();
+        self.runtime.spawn(async move {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                flag.store(true, Ordering::SeqCst);
+                eprintln!("\nshipmate: cancelling: nothing more will be sent");
+            }
+        });
+    }
+}
+
+/// Appends `entry` to the audit log; a failure is a warning. Returns whether it was written.
+fn record(entry: &Entry, ui: &mut dyn Ui) -> bool {
+    let result = AuditLog::default_location().and_then(|log| log.append(entry));
+    match result {
+        Ok(()) => true,
+        Err(err) => {
+            ui.warn(&format!(
+                "warning: this decision was not recorded in the audit log: {err:#}"
+            ));
+            false
+        }
+    }
+}

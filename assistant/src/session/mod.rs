@@ -1,0 +1,197 @@
+//! A session: one backend, one constitution, one (lazily connected) cluster, and the history
+//! of what was asked, shared by `ask` (one turn) and the REPL (many). Every request takes the
+//! same path through [`Session::propose`] (backend, then schema and gates) and
+//! [`Session::handle`] (server dry-run, diff, confirmation, apply or manual fallback, audit),
+//! so the safety model lives in one place.
+
+mod actions;
+mod approval;
+mod confirm;
+mod edit;
+mod execute;
+mod flow;
+mod review;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::Context as _;
+use shipmate_manifests::{Constitution, SchemaSet};
+use shipmate_plugins::{Backend, Context, NoProgress, Progress, Proposal, Request};
+
+pub use approval::Approval;
+pub use confirm::{Choice, Prompter, TerminalPrompter};
+pub use flow::{Outcome, Ui};
+pub use review::Review;
+
+use crate::cluster::{Cluster, ClusterError, ConnectOptions};
+use crate::pipeline;
+
+/// How a session is set up (from the command line).
+#[derive(Debug, Clone, Default)]
+pub struct SessionOptions {
+    /// `--kubeconfig` / `--context`.
+    pub connect: ConnectOptions,
+    /// `--namespace`: the default namespace for requests (else the context's).
+    pub namespace: Option<String>,
+    /// When to ask before running.
+    pub approval: Approval,
+    /// `--force`: take over fields other managers own.
+    pub force: bool,
+    /// `--wait`: follow rollouts until they complete (or time out).
+    pub wait: Option<std::time::Duration>,
+    /// `--out-dir`: base directory of the manual fallback.
+    pub out_dir: Option<PathBuf>,
+}
+
+/// What [`Session::cluster`] says before [`Session::connect`].
+static NOT_CONNECTED: ClusterError = ClusterError::Config {
+    source_desc: String::new(),
+    message: String::new(),
+};
+
+/// The state of the cluster connection: tried once per session.
+enum ClusterState {
+    NotTried,
+    Connected(Box<Cluster>),
+    Failed(ClusterError),
+}
+
+/// One session. See the module documentation.
+pub struct Session {
+    backend: Box<dyn Backend>,
+    gates: Option<Constitution>,
+    schemas: SchemaSet,
+    /// How the session was set up; the REPL changes `approval`, `namespace` and the context.
+    pub options: SessionOptions,
+    history: Vec<Proposal>,
+    runtime: tokio::runtime::Runtime,
+    cluster: ClusterState,
+    cancel: Arc<AtomicBool>,
+    interrupt_installed: bool,
+}
+
+impl Session {
+    /// A session with `backend`, the constitution `gates` (`None`: `--no-gates`) and `schemas`.
+    ///
+    /// # Errors
+    /// When the async runtime cannot start.
+    pub fn new(
+        backend: Box<dyn Backend>,
+        gates: Option<Constitution>,
+        schemas: SchemaSet,
+        options: SessionOptions,
+    ) -> anyhow::Result<Session> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        Ok(Session {
+            backend,
+            gates,
+            schemas,
+            options,
+            history: Vec::new(),
+            runtime,
+            cluster: ClusterState::NotTried,
+            cancel: Arc::new(AtomicBool::new(false)),
+            interrupt_installed: false,
+        })
+    }
+
+    /// The backend's name.
+    pub fn backend_name(&self) -> &str {
+        self.backend.name()
+    }
+
+    /// Replaces the backend (the REPL's `/backend`).
+    pub fn set_backend(&mut self, backend: Box<dyn Backend>) {
+        self.backend = backend;
+    }
+
+    /// The flag a Ctrl-C handler sets to cancel the current step.
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.cancel)
+    }
+
+    /// Proposals of this session, oldest first (what "it" refers to).
+    pub fn history(&self) -> &[Proposal] {
+        &self.history
+    }
+
+    /// Forgets the conversation (the REPL's `/clear`).
+    pub fn clear_history(&mut self) {
+        self.history.clear();
+    }
+
+    /// Asks the backend for a proposal and validates it (schema, gates, argv safety). The
+    /// proposal joins the history, so a later "scale it to 5" can refer to it.
+    ///
+    /// # Errors
+    /// When the backend fails (an LLM that cannot be reached, say).
+    pub fn propose(&mut self, text: &str, progress: &mut dyn Progress) -> anyhow::Result<Proposal> {
+        let defaults = self
+            .gates
+            .as_ref()
+            .map(|c| c.defaults().clone())
+            .unwrap_or_default();
+        let namespace = self.options.namespace.clone();
+        let mut cx = Context::new(progress)
+            .with_namespace(namespace)
+            .with_resource_defaults(defaults)
+            .with_history(&self.history);
+        let request = Request::new(text);
+        let mut proposal = self
+            .runtime
+            .block_on(self.backend.propose(&request, &mut cx))
+            .with_context(|| format!("backend `{}` could not answer", self.backend.name()))?;
+        self.validate(&mut proposal);
+        self.history.push(proposal.clone());
+        Ok(proposal)
+    }
+
+    /// Validates a proposal (after an edit, say) with this session's schemas and gates.
+    pub fn validate(&self, proposal: &mut Proposal) {
+        pipeline::validate(proposal, &self.schemas, self.gates.as_ref());
+    }
+
+    /// Connects to the cluster on first use. The error is kept: a session does not retry a
+    /// cluster that could not be configured (until the context changes).
+    pub fn connect(&mut self) {
+        if matches!(self.cluster, ClusterState::NotTried) {
+            let opts = self.options.connect.clone();
+            self.cluster = match self.runtime.block_on(Cluster::connect(&opts)) {
+                Ok(c) => ClusterState::Connected(Box::new(c)),
+                Err(e) => ClusterState::Failed(e),
+            };
+        }
+    }
+
+    /// The cluster, after [`Session::connect`].
+    pub fn cluster(&self) -> Result<&Cluster, &ClusterError> {
+        match &self.cluster {
+            ClusterState::Connected(c) => Ok(c),
+            ClusterState::Failed(e) => Err(e),
+            ClusterState::NotTried => Err(&NOT_CONNECTED),
+        }
+    }
+
+    /// Switches to another kubeconfig context (the REPL's `/context`): the next step connects
+    /// anew.
+    pub fn set_context(&mut self, context: Option<String>) {
+        self.options.connect.context = context;
+        self.cluster = ClusterState::NotTried;
+    }
+
+    /// Runs `future` on the session's runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+
+    /// A progress sink that reports nothing.
+    pub fn quiet() -> NoProgress {
+        NoProgress
+    }
+}

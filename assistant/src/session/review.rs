@@ -1,0 +1,71 @@
+//! The last validation step, on the cluster: a server-side dry-run of every manifest and the
+//! diff of live vs what the server would store. A server that rejects an object adds a
+//! blocking finding; one that refuses us (401/403) or cannot be reached sends the proposal to
+//! the manual fallback.
+
+use shipmate_manifests::{Finding, Severity};
+use shipmate_plugins::{ManualReason, Proposal, Status};
+
+use crate::apply::{ObjectDiff, diff, dry_run};
+use crate::cluster::{Cluster, ClusterError};
+
+/// What the cluster made of a proposal.
+#[derive(Debug, Default)]
+pub struct Review {
+    /// The diff of each manifest, in apply order.
+    pub diffs: Vec<ObjectDiff>,
+    /// Objects the server could not check because the plan creates what they need first (their
+    /// Namespace or CRD): the apply is their first check.
+    pub unchecked: Vec<String>,
+    /// Why the proposal must go to the manual fallback instead, with the error that says so.
+    pub fallback: Option<(ManualReason, String)>,
+}
+
+/// The manual-fallback reason for a cluster error that means "no way to apply from here".
+pub fn fallback_reason(err: &ClusterError) -> Option<ManualReason> {
+    match err {
+        ClusterError::NoKubeconfig { .. } => Some(ManualReason::NoCluster),
+        ClusterError::Unreachable { .. } => Some(ManualReason::Unreachable),
+        ClusterError::Unauthorized { .. } | ClusterError::Forbidden { .. } => {
+            Some(ManualReason::NoPermission)
+        }
+        _ => None,
+    }
+}
+
+/// Dry-runs `proposal`'s manifests on `cluster`. Rejections become blocking findings (gate
+/// `server-dry-run`) and make the proposal `blocked`.
+pub async fn review(cluster: &Cluster, proposal: &mut Proposal, force: bool) -> Review {
+    let mut review = Review::default();
+    for run in dry_run(cluster, &proposal.manifests, force).await {
+        match run.result {
+            Ok(result) => {
+                if !run.server_checked {
+                    review.unchecked.push(run.object.to_string());
+                }
+                review
+                    .diffs
+                    .push(diff(run.object, run.live.as_ref(), &result));
+            }
+            Err(err) => {
+                if let Some(reason) = fallback_reason(&err) {
+                    review.fallback.get_or_insert((reason, err.to_string()));
+                    continue;
+                }
+                proposal.findings.push(Finding {
+                    gate: "server-dry-run".into(),
+                    severity: Severity::Block,
+                    object: run.object.to_string(),
+                    message: err.to_string(),
+                    fix: "correct the object (the server's message names the field), or fix \
+                          what it depends on in the cluster"
+                        .into(),
+                });
+                if proposal.status == Status::Proposed {
+                    proposal.status = Status::Blocked;
+                }
+            }
+        }
+    }
+    review
+}
