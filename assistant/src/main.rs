@@ -17,6 +17,7 @@ mod render;
 mod session;
 mod shell;
 mod style;
+mod undo;
 
 use clap::Parser;
 

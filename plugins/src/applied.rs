@@ -82,6 +82,8 @@ pub enum OutcomeResult {
     Configured,
     /// Applying changed nothing.
     Unchanged,
+    /// The object was deleted (by an undo of its creation, or a delete action).
+    Deleted,
     /// The action ran.
     Done,
     /// It failed; the apply stopped here.

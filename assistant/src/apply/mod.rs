@@ -4,6 +4,7 @@
 mod applier;
 mod diff;
 mod dry_run;
+mod restore;
 mod scale;
 mod target;
 
@@ -11,6 +12,7 @@ pub use crate::order::{Tier, apply_order, tier};
 pub use applier::{Applied, Applier, ApplyOptions, ApplyReport, Failed};
 pub use diff::{DiffKind, ObjectDiff, diff};
 pub use dry_run::{DryRun, dry_run};
+pub use restore::{Restored, recreatable};
 pub use scale::Scaled;
 
 /// The field manager shipmate applies as.

@@ -112,7 +112,7 @@ fn handover(outcome: &Outcome) -> Option<Handover> {
 /// `ask`'s terminal: human text on stdout in text mode; in JSON/YAML mode stdout carries only
 /// the document, so diffs go to stderr when someone is there to confirm, and kubectl output
 /// goes to stderr.
-struct AskUi {
+pub struct AskUi {
     output: Output,
     prompter: TerminalPrompter,
     style: Style,
@@ -120,7 +120,8 @@ struct AskUi {
 }
 
 impl AskUi {
-    fn new(output: Output) -> AskUi {
+    /// A UI for `output`.
+    pub fn new(output: Output) -> AskUi {
         let stream: Box<dyn Write + Send> = if output == Output::Text {
             Box::new(std::io::stdout())
         } else {

@@ -63,6 +63,7 @@ pub fn execution(applied: &ClusterApply, style: Style) -> String {
             OutcomeResult::Created => (Tone::Good, "created"),
             OutcomeResult::Configured => (Tone::Good, "configured"),
             OutcomeResult::Unchanged => (Tone::Dim, "unchanged"),
+            OutcomeResult::Deleted => (Tone::Good, "deleted"),
             OutcomeResult::Done => (Tone::Good, "done"),
             OutcomeResult::Failed => (Tone::Bad, "FAILED"),
             OutcomeResult::Unknown => (Tone::Bad, "UNKNOWN (no answer; it may have been applied)"),
@@ -102,5 +103,31 @@ pub fn execution(applied: &ClusterApply, style: Style) -> String {
         format!(" (audit {id}; undo: shipmate undo {id})")
     });
     let _ = writeln!(out, "{verdict} to {}{id}", applied.server);
+    out
+}
+
+/// What an undo did, step by step.
+pub fn undo(report: &crate::session::UndoReport, style: Style) -> String {
+    let mut out = String::new();
+    for s in &report.steps {
+        let (tone, word) = match s.result {
+            OutcomeResult::Failed | OutcomeResult::Unknown => (Tone::Bad, "FAILED"),
+            OutcomeResult::NotAttempted => (Tone::Dim, "not done"),
+            _ => (Tone::Good, "done"),
+        };
+        let _ = writeln!(out, "  {}: {}", s.step, style.paint(tone, word));
+        if !s.detail.is_empty() {
+            let _ = writeln!(out, "      {}", s.detail);
+        }
+    }
+    let verdict = if report.complete {
+        style.paint(Tone::Good, &format!("✓ undid {}", report.undoes))
+    } else {
+        style.paint(
+            Tone::Bad,
+            &format!("✗ {} was not fully undone", report.undoes),
+        )
+    };
+    let _ = writeln!(out, "{verdict}");
     out
 }

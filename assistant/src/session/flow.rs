@@ -203,7 +203,7 @@ impl Session {
 
     /// On the first apply of a session, Ctrl-C stops being fatal: it sets the cancel flag, and
     /// the applier sends nothing more (what is in flight finishes and is reported).
-    fn install_interrupt_handler(&mut self) {
+    pub(super) fn install_interrupt_handler(&mut self) {
         if self.interrupt_installed {
             return;
         }

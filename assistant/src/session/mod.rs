@@ -11,6 +11,7 @@ mod edit;
 mod execute;
 mod flow;
 mod review;
+mod undo;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub use approval::Approval;
 pub use confirm::{Choice, Prompter, TerminalPrompter};
 pub use flow::{Outcome, Ui};
 pub use review::Review;
+pub use undo::{UndoOutcome, UndoReport};
 
 use crate::cluster::{Cluster, ClusterError, ConnectOptions};
 use crate::pipeline;

@@ -7,5 +7,6 @@ mod fake_kube_client;
 mod fake_kube_kubectl;
 mod fallback;
 mod history;
+mod undo;
 mod validate;
 mod validate_hostile;

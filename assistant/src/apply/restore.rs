@@ -1,0 +1,151 @@
+//! The two writes undo needs besides server-side apply: putting an object back exactly as it
+//! was (replace, or create when it is gone) and deleting what an apply created.
+
+use kube::api::{DeleteParams, DynamicObject, PostParams};
+use serde_json::Value;
+
+use super::applier::{Applier, Failed};
+use super::target::Target;
+use crate::cluster::{ClusterError, ObjectRef};
+
+/// What a restore or delete did.
+#[derive(Debug, Clone)]
+pub struct Restored {
+    /// The object (namespace filled in).
+    pub object: ObjectRef,
+    /// The live object before (`None`: it was gone).
+    pub before: Option<Value>,
+    /// The object as stored afterwards (`None`: deleted).
+    pub after: Option<Value>,
+}
+
+/// Server-maintained metadata a restored object must not carry over.
+const SERVER_METADATA: [&str; 6] = [
+    "resourceVersion",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "managedFields",
+    "deletionTimestamp",
+];
+
+/// `object` without server-maintained metadata and status: what can be sent to recreate it.
+pub fn recreatable(object: &Value) -> Value {
+    let mut copy = object.clone();
+    if let Some(map) = copy.as_object_mut() {
+        map.remove("status");
+        if let Some(meta) = map.get_mut("metadata").and_then(Value::as_object_mut) {
+            for key in SERVER_METADATA {
+                meta.remove(key);
+            }
+        }
+    }
+    copy
+}
+
+impl Applier<'_> {
+    /// Puts `prior` back exactly: replaces the live object with it (fields added since are
+    /// removed), or creates it when it no longer exists. Sends `dryRun=All` with `dry_run`.
+    ///
+    /// # Errors
+    /// A [`Failed`] naming the object (403, conflict with a concurrent writer, invalid, …).
+    pub async fn restore(&self, prior: &Value, dry_run: bool) -> Result<Restored, Failed> {
+        let target = self.target(prior).await?;
+        let before = target.live().await.map_err(|e| fail(&target.object, e))?;
+        let mut body = recreatable(prior);
+        let params = PostParams {
+            dry_run,
+            field_manager: Some(super::FIELD_MANAGER.into()),
+        };
+        let sent = match &before {
+            Some(live) => {
+                body["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"].clone();
+                let obj = dynamic(&body, &target.object)?;
+                target
+                    .api()
+                    .replace(&target.object.name, &params, &obj)
+                    .await
+                    .map_err(|e| ClusterError::from_kube(e, &target.op("update")))
+            }
+            None => {
+                let obj = dynamic(&body, &target.object)?;
+                target
+                    .api()
+                    .create(&params, &obj)
+                    .await
+                    .map_err(|e| ClusterError::from_kube(e, &target.op("create")))
+            }
+        };
+        let after = sent.map_err(|e| unknown_if_unanswered(&target.object, e, dry_run))?;
+        Ok(Restored {
+            object: target.object,
+            before,
+            after: Some(serde_json::to_value(after).unwrap_or(Value::Null)),
+        })
+    }
+
+    /// Deletes the object `manifest` names (its apiVersion, kind, namespace and name). An
+    /// object that is already gone is not an error.
+    ///
+    /// # Errors
+    /// A [`Failed`] naming the object.
+    pub async fn delete(&self, manifest: &Value, dry_run: bool) -> Result<Restored, Failed> {
+        let target = self.target(manifest).await?;
+        let before = target.live().await.map_err(|e| fail(&target.object, e))?;
+        if before.is_some() {
+            let params = DeleteParams {
+                dry_run,
+                ..DeleteParams::default()
+            };
+            match target.api().delete(&target.object.name, &params).await {
+                Ok(_) => {}
+                Err(kube::Error::Api(s)) if s.code == 404 => {}
+                Err(e) => {
+                    let e = ClusterError::from_kube(e, &target.op("delete"));
+                    return Err(unknown_if_unanswered(&target.object, e, dry_run));
+                }
+            }
+        }
+        Ok(Restored {
+            object: target.object,
+            before,
+            after: None,
+        })
+    }
+
+    async fn target(&self, manifest: &Value) -> Result<Target<'_>, Failed> {
+        Target::resolve(self.cluster(), manifest)
+            .await
+            .map_err(|e| fail(&ObjectRef::of(manifest), e))
+    }
+}
+
+fn dynamic(body: &Value, object: &ObjectRef) -> Result<DynamicObject, Failed> {
+    serde_json::from_value(body.clone()).map_err(|e| {
+        fail(
+            object,
+            ClusterError::Invalid {
+                object: object.to_string(),
+                code: 400,
+                message: format!("the recorded object cannot be sent: {e}"),
+            },
+        )
+    })
+}
+
+fn fail(object: &ObjectRef, error: ClusterError) -> Failed {
+    Failed {
+        object: object.clone(),
+        error,
+        prior: None,
+        outcome_unknown: false,
+    }
+}
+
+fn unknown_if_unanswered(object: &ObjectRef, error: ClusterError, dry_run: bool) -> Failed {
+    let unknown = !dry_run && matches!(error, ClusterError::Unreachable { .. });
+    Failed {
+        outcome_unknown: unknown,
+        ..fail(object, error)
+    }
+}
