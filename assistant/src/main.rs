@@ -32,6 +32,7 @@ fn main() -> std::process::ExitCode {
         Command::Constitution(args) => commands::constitution::run(args),
         Command::History(args) => commands::history::run(args),
         Command::Undo(args) => commands::undo::run(args),
+        Command::Apply(args) => commands::apply::run(args),
     };
     let code = match result {
         Ok(code) => code,

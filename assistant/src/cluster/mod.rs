@@ -147,6 +147,11 @@ impl Cluster {
         &self.namespace
     }
 
+    /// Makes `namespace` the default for objects that name none (`--namespace`).
+    pub fn set_namespace(&mut self, namespace: &str) {
+        namespace.clone_into(&mut self.namespace);
+    }
+
     /// The underlying client (cheap to clone).
     pub fn client(&self) -> &Client {
         &self.client

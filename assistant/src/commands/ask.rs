@@ -61,15 +61,20 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         }
         format => output::print_structured(format, &proposal)?,
     }
-    Ok(match outcome {
+    Ok(exit_code(&outcome, proposal.status))
+}
+
+/// The exit code for how a proposal ended (printing the write error of a failed fallback).
+pub fn exit_code(outcome: &Outcome, status: Status) -> ExitCode {
+    match outcome {
         Outcome::WriteFailed(_, err) => {
             // The proposal is printed in full above: nothing is lost, but nothing was written.
             eprintln!("shipmate: error: {err:#}");
             ExitCode::Error
         }
         Outcome::Applied { complete: false } => ExitCode::ApplyFailed,
-        _ => pipeline::exit_code(proposal.status),
-    })
+        _ => pipeline::exit_code(status),
+    }
 }
 
 /// A session for `backend` with the gate and cluster flags; `None` (after saying why) when the
@@ -95,7 +100,7 @@ pub fn session(
 }
 
 /// The manual-steps footer for an outcome that handed the proposal over.
-fn handover(outcome: &Outcome) -> Option<Handover> {
+pub fn handover(outcome: &Outcome) -> Option<Handover> {
     match outcome {
         Outcome::Manual(reason) => Some(Handover {
             reason: *reason,

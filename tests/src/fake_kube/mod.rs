@@ -292,6 +292,16 @@ impl FakeCluster {
             .store(allow, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Delays every response by `latency` (per request; concurrent requests wait
+    /// concurrently), to model a real API server across a network, where a client that sends
+    /// one request at a time pays the round trip for every object. Zero by default.
+    pub fn set_latency(&self, latency: std::time::Duration) {
+        let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        self.shared
+            .latency_us
+            .store(us, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Whether writes to Deployments, StatefulSets, ReplicaSets and DaemonSets immediately set
     /// the `status` of a finished rollout (the default), or leave `status` as written (to
     /// test a rollout that never finishes).
