@@ -20,8 +20,9 @@
 //! assert!(cluster.requests().iter().any(|r| r.param("dryRun") == Some("All")));
 //! ```
 //!
-//! Served: discovery (legacy form; kubectl falls back to it from aggregated discovery), a
-//! skeletal `/openapi/v3`, get/list (label selectors; `metadata.name`/`namespace` field
+//! Served: discovery (legacy form; kubectl falls back to it from aggregated discovery),
+//! `/openapi/v3` (the index, and per group-version the paths kubectl reads plus the component
+//! schemas of built-in kinds and CRDs in the real wire shape), get/list (label selectors; `metadata.name`/`namespace` field
 //! selectors)/watch/create/update/delete/deletecollection, server-side apply with
 //! `managedFields`, conflicts and `force`, merge and strategic merge patch, `dryRun=All`,
 //! `resourceVersion` preconditions, the `scale`, `status` and `pods/log` subresources, CRDs and
@@ -37,11 +38,12 @@
 //! every write unless [`FakeCluster::complete_rollouts`] is turned off), graceful deletion and
 //! finalizers (deletes are immediate), keyed list merging in server-side apply (lists are
 //! atomic), Table responses (kubectl prints NAME/AGE), `/openapi/v2` (404), OpenAPI v3
-//! component schemas of built-in kinds (paths and operations only, see `openapi.rs`).
+//! operations beyond what kubectl reads (see `openapi.rs`).
 
 mod api;
 mod apply;
 mod clock;
+mod components;
 mod discovery;
 mod faults;
 mod http;
