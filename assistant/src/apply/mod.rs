@@ -6,12 +6,14 @@ mod diff;
 mod dry_run;
 mod scale;
 mod target;
+mod wait;
 
 pub use crate::order::{Tier, apply_order, tier};
 pub use applier::{Applied, Applier, ApplyOptions, ApplyReport, Failed};
 pub use diff::{DiffKind, ObjectDiff, diff};
 pub use dry_run::{DryRun, dry_run};
 pub use scale::Scaled;
+pub use wait::{Progress, Rollout, WaitError, WaitOptions, wait_for_rollouts};
 
 /// The field manager shipmate applies as.
 pub const FIELD_MANAGER: &str = "shipmate";
