@@ -7,6 +7,7 @@ mod dry_run;
 mod restore;
 mod scale;
 mod target;
+mod wait;
 
 pub use crate::order::{Tier, apply_order, tier};
 pub use applier::{Applied, Applier, ApplyOptions, ApplyReport, Failed};
@@ -14,6 +15,7 @@ pub use diff::{DiffKind, ObjectDiff, diff};
 pub use dry_run::{DryRun, dry_run};
 pub use restore::{Restored, recreatable};
 pub use scale::Scaled;
+pub use wait::{Progress, Rollout, WaitError, WaitOptions, wait_for_rollouts};
 
 /// The field manager shipmate applies as.
 pub const FIELD_MANAGER: &str = "shipmate";
