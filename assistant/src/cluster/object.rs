@@ -5,7 +5,7 @@ use std::fmt;
 use serde_json::Value;
 
 /// Identifies one object: `Deployment/web in namespace default`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ObjectRef {
     /// `apiVersion`, e.g. `apps/v1`.
     pub api_version: String,

@@ -1,85 +1,46 @@
 //! The native `kubectl scale`: a merge patch of the `scale` subresource, recording the replica
 //! count it replaced (for undo).
 
-use kube::api::{Patch, PatchParams};
+use kube::api::Patch;
 use serde_json::json;
 
-use super::applier::{Applier, Failed};
-use super::target::Target;
-use crate::cluster::{ClusterError, ObjectRef};
-
-/// A scale that was done.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scaled {
-    /// The workload (namespace filled in).
-    pub object: ObjectRef,
-    /// The replica count before (what undo restores).
-    pub prior_replicas: i32,
-    /// The replica count the server now has as desired.
-    pub replicas: i32,
-}
+use super::native::{outcome, patch_params, sent, unsent};
+use super::ops::NativeOp;
+use super::plan::NativeAction;
+use super::{ActionError, ActionOptions, ActionOutcome, Prior};
+use crate::apply::applier::Applier;
+use crate::apply::target::Target;
+use crate::cluster::ClusterError;
 
 impl Applier<'_> {
     /// Sets the replicas of a Deployment, StatefulSet, ReplicaSet or any resource with a scale
-    /// subresource, as `kubectl scale` does; `dry_run` sends `dryRun=All`.
-    ///
-    /// # Errors
-    /// A [`Failed`] naming the object: unknown kind, not found, 403, no scale subresource, …
-    pub async fn scale(
+    /// subresource, as `kubectl scale` does. The outcome's prior is the replica count before;
+    /// its result the `Scale` the server answered.
+    pub(super) async fn scale(
         &self,
-        object: &ObjectRef,
+        action: &NativeAction,
         replicas: i32,
-        dry_run: bool,
-    ) -> Result<Scaled, Failed> {
-        let manifest = json!({
-            "apiVersion": object.api_version, "kind": object.kind,
-            "metadata": {"name": object.name, "namespace": object.namespace},
-        });
-        let fail = |object: ObjectRef, error: ClusterError| Failed {
-            object,
-            error,
-            prior: None,
-            outcome_unknown: false,
-        };
-        let target = Target::resolve(self.cluster(), &manifest)
+        argv: &[String],
+        opts: &ActionOptions,
+    ) -> Result<ActionOutcome, ActionError> {
+        let target = Target::of(self.cluster(), &action.object)
             .await
-            .map_err(|e| fail(object.clone(), e))?;
+            .map_err(unsent(&action.object))?;
         let before = target
             .api()
             .get_scale(&target.object.name)
             .await
-            .map_err(|e| {
-                fail(
-                    target.object.clone(),
-                    ClusterError::from_kube(e, &target.op("get")),
-                )
-            })?;
-        let mut params = PatchParams {
-            field_manager: Some(super::FIELD_MANAGER.into()),
-            ..PatchParams::default()
-        };
-        params.dry_run = dry_run;
+            .map_err(|e| unsent(&target.object)(ClusterError::from_kube(e, &target.op("get"))))?;
         let patch = Patch::Merge(json!({"spec": {"replicas": replicas}}));
         let after = target
             .api()
-            .patch_scale(&target.object.name, &params, &patch)
+            .patch_scale(&target.object.name, &patch_params(opts), &patch)
             .await
-            .map_err(|e| {
-                let unknown = !dry_run && !matches!(e, kube::Error::Api(_));
-                Failed {
-                    object: target.object.clone(),
-                    error: ClusterError::from_kube(e, &target.op("patch")),
-                    prior: None,
-                    outcome_unknown: unknown,
-                }
-            })?;
-        let replicas_of = |s: &k8s_openapi::api::autoscaling::v1::Scale| {
-            s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)
-        };
-        Ok(Scaled {
-            object: target.object,
-            prior_replicas: replicas_of(&before),
-            replicas: replicas_of(&after),
-        })
+            .map_err(sent(&target, "patch", opts))?;
+        let prior = before.spec.and_then(|s| s.replicas).unwrap_or(0);
+        let result = serde_json::to_value(after).unwrap_or_default();
+        let op = NativeOp::Scale { replicas };
+        let prior = Some(Prior::Replicas(prior));
+        Ok(outcome(argv, target.object, op, opts, prior, result))
     }
 }
