@@ -11,11 +11,30 @@ use crate::apply::FIELD_MANAGER;
 use crate::apply::applier::Applier;
 use crate::apply::target::Target;
 use crate::clock::Utc;
-use crate::cluster::{ClusterError, ObjectRef};
+use crate::cluster::{Cluster, ClusterError, ObjectRef};
 
 /// Maps an error from a request that was never sent (resolving, reading).
 pub(super) fn unsent(object: &ObjectRef) -> impl Fn(ClusterError) -> ActionError + '_ {
     move |e| ActionError::cluster(object, e, false)
+}
+
+/// Resolves `object` (kind → resource, namespace filled in) and reads it: the target to
+/// send to and the live object, which is the prior state.
+pub(super) async fn read<'c>(
+    cluster: &'c Cluster,
+    object: &ObjectRef,
+) -> Result<(Target<'c>, Value), ActionError> {
+    let target = resolve(cluster, object).await?;
+    let live = target.get().await.map_err(unsent(&target.object))?;
+    Ok((target, live))
+}
+
+/// Resolves `object` without reading it.
+pub(super) async fn resolve<'c>(
+    cluster: &'c Cluster,
+    object: &ObjectRef,
+) -> Result<Target<'c>, ActionError> {
+    Target::of(cluster, object).await.map_err(unsent(object))
 }
 
 /// Maps an error from a mutating request: when no answer came back (not an API status), the
@@ -93,10 +112,7 @@ impl Applier<'_> {
                 reason: format!("{} is only done by undo", action.op),
             }),
             op => {
-                let target = Target::of(self.cluster(), &action.object)
-                    .await
-                    .map_err(unsent(&action.object))?;
-                let live = target.get().await.map_err(unsent(&target.object))?;
+                let (target, live) = read(self.cluster(), &action.object).await?;
                 let result = match patch_for(op, &target.object, &live)? {
                     Some(patch) => target
                         .patch(&patch, &patch_params(opts))
@@ -124,10 +140,7 @@ impl Applier<'_> {
         argv: &[String],
         opts: &ActionOptions,
     ) -> Result<ActionOutcome, ActionError> {
-        let target = Target::of(self.cluster(), &action.object)
-            .await
-            .map_err(unsent(&action.object))?;
-        let live = target.get().await.map_err(unsent(&target.object))?;
+        let (target, live) = read(self.cluster(), &action.object).await?;
         let params = DeleteParams {
             dry_run: opts.is_dry_run(),
             propagation_policy: Some(PropagationPolicy::Background),

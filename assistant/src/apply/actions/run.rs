@@ -3,11 +3,10 @@
 use shipmate_manifests::kubectl::parse;
 use shipmate_plugins::Action;
 
-use super::native::unsent;
+use super::native::read;
 use super::plan::{ActionPlan, plan_action};
 use super::{ActionError, ActionOptions, ActionOutcome, How, Kubectl, OutputSink, Prior};
 use crate::apply::applier::Applier;
-use crate::apply::target::Target;
 use crate::cluster::ObjectRef;
 
 impl Applier<'_> {
@@ -36,13 +35,7 @@ impl Applier<'_> {
             ActionPlan::Kubectl { .. } => {
                 let object = drained_node(argv);
                 let prior = match &object {
-                    Some(node) => {
-                        let target = Target::of(self.cluster(), node)
-                            .await
-                            .map_err(unsent(node))?;
-                        let live = target.get().await.map_err(unsent(node))?;
-                        Some(Prior::Object(live))
-                    }
+                    Some(node) => Some(Prior::Object(read(self.cluster(), node).await?.1)),
                     None => None,
                 };
                 if !opts.is_dry_run() {

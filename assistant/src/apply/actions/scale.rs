@@ -4,12 +4,11 @@
 use kube::api::Patch;
 use serde_json::json;
 
-use super::native::{outcome, patch_params, sent, unsent};
+use super::native::{outcome, patch_params, resolve, sent, unsent};
 use super::ops::NativeOp;
 use super::plan::NativeAction;
 use super::{ActionError, ActionOptions, ActionOutcome, Prior};
 use crate::apply::applier::Applier;
-use crate::apply::target::Target;
 use crate::cluster::ClusterError;
 
 impl Applier<'_> {
@@ -23,9 +22,7 @@ impl Applier<'_> {
         argv: &[String],
         opts: &ActionOptions,
     ) -> Result<ActionOutcome, ActionError> {
-        let target = Target::of(self.cluster(), &action.object)
-            .await
-            .map_err(unsent(&action.object))?;
+        let target = resolve(self.cluster(), &action.object).await?;
         let before = target
             .api()
             .get_scale(&target.object.name)

@@ -24,12 +24,11 @@
 use serde_json::Value;
 use shipmate_manifests::kubectl::parse;
 
-use super::native::{outcome, post_params, sent, unsent};
+use super::native::{outcome, post_params, read, resolve, sent};
 use super::ops::NativeOp;
 use super::plan::NativeAction;
 use super::{ActionError, ActionOptions, ActionOutcome, How, Prior};
 use crate::apply::applier::Applier;
-use crate::apply::target::Target;
 use crate::cluster::ObjectRef;
 
 /// Metadata the server sets, dropped before recreating a deleted object.
@@ -183,10 +182,7 @@ impl Applier<'_> {
                 prior,
                 expected,
             } => {
-                let target = Target::of(self.cluster(), &object)
-                    .await
-                    .map_err(unsent(&object))?;
-                let live = target.get().await.map_err(unsent(&target.object))?;
+                let (target, live) = read(self.cluster(), &object).await?;
                 let mut restored = live.clone();
                 for f in &fields {
                     if field(&live, f) != field(&expected, f) {
@@ -206,9 +202,7 @@ impl Applier<'_> {
                 Ok(outcome(argv, target.object, op, opts, prior, result))
             }
             Undo::Recreate { object, manifest } => {
-                let target = Target::of(self.cluster(), &object)
-                    .await
-                    .map_err(unsent(&object))?;
+                let target = resolve(self.cluster(), &object).await?;
                 let result = target
                     .create(&manifest, &post_params(opts))
                     .await

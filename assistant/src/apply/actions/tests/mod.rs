@@ -90,3 +90,9 @@ pub(super) fn at(fake: &FakeCluster, spec: &str, pointer: &str) -> Value {
         .unwrap_or_else(|| panic!("{spec} not stored"));
     obj.pointer(pointer).cloned().unwrap_or(Value::Null)
 }
+
+/// The `Content-Type` of the last PATCH the fake received.
+pub(super) fn last_patch_type(fake: &FakeCluster) -> Option<String> {
+    let patch = fake.requests().into_iter().rfind(|r| r.method == "PATCH")?;
+    patch.content_type
+}

@@ -67,13 +67,8 @@ fn restart_stamps_the_template_and_dry_run_stores_nothing() {
             None,
             "the prior is the object before"
         );
-        let patch = fake
-            .requests()
-            .into_iter()
-            .rfind(|r| r.method == "PATCH")
-            .unwrap();
         assert_eq!(
-            patch.content_type.as_deref(),
+            last_patch_type(&fake).as_deref(),
             Some("application/strategic-merge-patch+json")
         );
     });

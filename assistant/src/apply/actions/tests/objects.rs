@@ -102,13 +102,8 @@ fn label_and_annotate_refuse_to_overwrite_without_the_flag() {
             at(&fake, "deploy/shop/api", "/metadata/annotations"),
             json!({"note": "x"})
         );
-        let patch = fake
-            .requests()
-            .into_iter()
-            .rfind(|r| r.method == "PATCH")
-            .unwrap();
         assert_eq!(
-            patch.content_type.as_deref(),
+            last_patch_type(&fake).as_deref(),
             Some("application/merge-patch+json")
         );
     });
