@@ -17,6 +17,8 @@ async fn round_trip(
     let before = at(fake, spec, pointer);
     let done = run(applier, words, &ActionOptions::new()).await.unwrap();
     assert_ne!(at(fake, spec, pointer), before, "{words} changed nothing");
+    // Undo works from the outcome as an audit log stores it.
+    let done: ActionOutcome = serde_json::from_value(serde_json::to_value(&done).unwrap()).unwrap();
     let preview = applier
         .undo(&done, &ActionOptions::new().dry_run())
         .await
