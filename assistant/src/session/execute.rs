@@ -5,7 +5,7 @@
 use serde_json::Value;
 use shipmate_plugins::{ActionOutcome, ClusterApply, ObjectOutcome, OutcomeResult, Proposal};
 
-use crate::apply::{Applier, ApplyOptions, ApplyReport};
+use crate::apply::{Applier, ApplyOptions, ApplyReport, Kubectl};
 use crate::audit::{ActionRecord, Decision, Entry, ObjectRecord, ObjectResult, Prior};
 use crate::cluster::{Cluster, ObjectRef};
 
@@ -49,6 +49,7 @@ impl Execution {
 /// streaming kubectl output to `stream`.
 pub async fn execute(
     cluster: &Cluster,
+    kubectl: &Kubectl,
     proposal: &Proposal,
     opts: &ApplyOptions,
     stream: &mut (dyn std::io::Write + Send),
@@ -67,7 +68,7 @@ pub async fn execute(
             });
             continue;
         }
-        let run = super::actions::run(&applier, &action.argv, opts, stream).await;
+        let run = super::actions::run(&applier, kubectl, action, stream).await;
         stop = run.result != OutcomeResult::Done;
         actions.push(run);
     }
@@ -193,6 +194,7 @@ pub fn audit_entry(cluster: &Cluster, proposal: &Proposal, ex: &Execution) -> En
                 _ => ObjectResult::Failed,
             }),
             undo: a.undo.clone(),
+            redacted: Vec::new(),
         })
         .collect();
     let mut entry = Entry::new(proposal, Decision::Applied, objects, actions);

@@ -9,9 +9,9 @@ use shipmate_plugins::{Applied, ManualReason, Proposal, Status};
 
 use super::confirm::{Choice, Prompter};
 use super::execute::{Execution, audit_entry, cluster_apply, execute};
-use super::review::{Review, fallback_reason, review};
+use super::review::{Review, fallback_reason, review, review_actions};
 use super::{Session, edit};
-use crate::apply::ApplyOptions;
+use crate::apply::{ApplyOptions, Kubectl};
 use crate::audit::{AuditLog, Decision, Entry};
 use crate::clock::Utc;
 use crate::fallback;
@@ -131,11 +131,16 @@ impl Session {
         let Ok(cluster) = self.cluster() else {
             return Review::default();
         };
-        if proposal.manifests.is_empty() {
-            return Review::default();
-        }
-        self.runtime
-            .block_on(review(cluster, proposal, self.options.force))
+        let kubectl = Kubectl::for_session(&self.options.connect, cluster);
+        self.runtime.block_on(async {
+            let mut review = if proposal.manifests.is_empty() {
+                Review::default()
+            } else {
+                review(cluster, proposal, self.options.force).await
+            };
+            review_actions(cluster, &kubectl, proposal, &mut review).await;
+            review
+        })
     }
 
     fn edit(&mut self, proposal: &mut Proposal, ui: &mut dyn Ui) {
@@ -160,11 +165,13 @@ impl Session {
         let opts = ApplyOptions::new()
             .force(self.options.force)
             .cancel_on(flag);
-        let ex: Execution = self
-            .runtime
-            .block_on(execute(cluster, proposal, &opts, ui.stream()));
+        let kubectl = Kubectl::for_session(&self.options.connect, cluster);
+        let ex: Execution =
+            self.runtime
+                .block_on(execute(cluster, &kubectl, proposal, &opts, ui.stream()));
         let entry = audit_entry(cluster, proposal, &ex);
-        let logged = record(&entry, ui);
+        // Reads change nothing: they are not audited and there is nothing to undo.
+        let logged = proposal.mutates() && record(&entry, ui);
         let applied = cluster_apply(cluster, &ex, logged.then(|| entry.id.clone()));
         ui.show(&render::apply::execution(&applied, ui.style()));
         let complete = applied.complete;

@@ -1,5 +1,6 @@
 //! End-to-end tests of the built `shipmate` binary, compiled into one test executable.
 
+mod actions;
 mod apply;
 mod ask;
 mod constitution;
