@@ -26,6 +26,7 @@ pub async fn run(
             result: OutcomeResult::Done,
             detail: outcome.to_string(),
             undo: changed(&outcome).then(|| serde_json::to_value(&outcome).unwrap_or_default()),
+            object: outcome.object,
         },
         Err(err) => ActionRun {
             argv: action.argv.clone(),
@@ -36,6 +37,7 @@ pub async fn run(
             },
             detail: err.to_string(),
             undo: None,
+            object: None,
         },
     }
 }

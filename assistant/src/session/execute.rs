@@ -20,6 +20,8 @@ pub struct ActionRun {
     pub detail: String,
     /// How to reverse it (recorded in the audit log), when it changed something.
     pub undo: Option<Value>,
+    /// The object it acted on, when it names one.
+    pub object: Option<ObjectRef>,
 }
 
 /// What running a proposal did.
@@ -65,6 +67,7 @@ pub async fn execute(
                 result: OutcomeResult::NotAttempted,
                 detail: "not attempted".into(),
                 undo: None,
+                object: None,
             });
             continue;
         }
@@ -128,8 +131,25 @@ pub fn cluster_apply(cluster: &Cluster, ex: &Execution, audit_id: Option<String>
                 detail: a.detail.clone(),
             })
             .collect(),
+        rollouts_complete: None,
         audit_id,
     }
+}
+
+/// The workloads an execution changed whose rollouts `--wait` follows.
+pub fn rollouts(ex: &Execution) -> Vec<ObjectRef> {
+    let workload =
+        |o: &ObjectRef| matches!(o.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet");
+    let mut out: Vec<ObjectRef> = ex
+        .report
+        .applied
+        .iter()
+        .map(|a| a.object.clone())
+        .chain(ex.actions.iter().filter_map(|a| a.object.clone()))
+        .filter(workload)
+        .collect();
+    out.dedup();
+    out
 }
 
 /// The audit entry for an execution: per object its result and prior state (what `undo`

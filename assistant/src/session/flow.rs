@@ -8,15 +8,16 @@ use std::sync::atomic::Ordering;
 use shipmate_plugins::{Applied, ManualReason, Proposal, Status};
 
 use super::confirm::{Choice, Prompter};
-use super::execute::{Execution, audit_entry, cluster_apply, execute};
+use super::execute::{Execution, audit_entry, cluster_apply, execute, rollouts};
 use super::review::{Review, fallback_reason, review, review_actions};
-use super::{Session, edit};
-use crate::apply::{ApplyOptions, Kubectl};
+use super::{ClusterState, Session, edit};
+use crate::apply::{ApplyOptions, Kubectl, Progress, WaitOptions, wait_for_rollouts};
 use crate::audit::{AuditLog, Decision, Entry};
 use crate::clock::Utc;
-use crate::fallback;
+use crate::cluster::add_live_schemas;
 use crate::render;
 use crate::style::Style;
+use crate::{fallback, pipeline};
 
 /// Where a session shows things and asks.
 pub trait Ui {
@@ -25,6 +26,10 @@ pub trait Ui {
     /// A warning or error line (stderr).
     fn warn(&mut self, text: &str) {
         eprintln!("shipmate: {text}");
+    }
+    /// A progress line (a rollout being followed); stderr by default.
+    fn progress(&mut self, text: &str) {
+        eprintln!("  {text}");
     }
     /// Where the output of kubectl actions is streamed.
     fn stream(&mut self) -> &mut (dyn Write + Send);
@@ -76,6 +81,12 @@ impl Session {
             ui.warn(&format!("not applying: {err}"));
             return self.manual(proposal, reason, ui);
         }
+        self.live_schemas(proposal, ui);
+        if proposal.status != Status::Proposed {
+            ui.show(&render::proposal::findings(proposal, ui.style()));
+            record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
+            return Outcome::Nothing;
+        }
         loop {
             let review = self.review(proposal);
             if let Some((reason, err)) = &review.fallback {
@@ -114,6 +125,28 @@ impl Session {
             }
         }
         self.run(proposal, ui)
+    }
+
+    /// Validates the manifests against the cluster's own OpenAPI v3 schemas (custom resources
+    /// included); the bundled schema stays the fallback, with a one-line note.
+    fn live_schemas(&mut self, proposal: &mut Proposal, ui: &mut dyn Ui) {
+        if proposal.manifests.is_empty() {
+            return;
+        }
+        let ClusterState::Connected(cluster) = &self.cluster else {
+            return;
+        };
+        let live = self.runtime.block_on(add_live_schemas(
+            cluster,
+            &proposal.manifests,
+            &mut self.schemas,
+        ));
+        if let Some(note) = &live.fallback {
+            ui.warn(note);
+        }
+        if !live.live.is_empty() {
+            pipeline::revalidate_schemas(proposal, &self.schemas);
+        }
     }
 
     /// `context (server)` for the confirmation question.
@@ -172,9 +205,31 @@ impl Session {
         let entry = audit_entry(cluster, proposal, &ex);
         // Reads change nothing: they are not audited and there is nothing to undo.
         let logged = proposal.mutates() && record(&entry, ui);
-        let applied = cluster_apply(cluster, &ex, logged.then(|| entry.id.clone()));
+        let mut applied = cluster_apply(cluster, &ex, logged.then(|| entry.id.clone()));
         ui.show(&render::apply::execution(&applied, ui.style()));
-        let complete = applied.complete;
+        if let Some(timeout) = self.options.wait
+            && applied.complete
+        {
+            let objects = rollouts(&ex);
+            if !objects.is_empty() {
+                let opts = WaitOptions::new()
+                    .timeout(timeout)
+                    .cancel(self.cancel_flag());
+                let waited = self.runtime.block_on(wait_for_rollouts(
+                    cluster,
+                    &objects,
+                    &opts,
+                    |p: &Progress| ui.progress(&p.to_string()),
+                ));
+                if let Err(err) = &waited {
+                    ui.warn(&format!("error: {err}"));
+                } else {
+                    ui.show(&format!("✓ {} rollout(s) complete\n", objects.len()));
+                }
+                applied.rollouts_complete = Some(waited.is_ok());
+            }
+        }
+        let complete = applied.complete && applied.rollouts_complete != Some(false);
         proposal.applied = Some(Applied::Cluster(applied));
         if !complete && ex.changed_anything() && logged {
             ui.show(&format!(

@@ -2,6 +2,7 @@
 
 mod actions;
 mod apply;
+mod apply_files;
 mod ask;
 mod constitution;
 mod fake_kube_client;
