@@ -8,6 +8,7 @@ mod constitution;
 mod fake_kube_client;
 mod fake_kube_kubectl;
 mod fallback;
+mod faults;
 mod history;
 mod undo;
 mod validate;
