@@ -37,7 +37,7 @@ impl Default for ApplyOptions {
 }
 
 /// Objects of one tier in flight at once, by default.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+pub const DEFAULT_CONCURRENCY: usize = 16;
 
 impl ApplyOptions {
     /// Defaults: no force, a real apply, [`DEFAULT_CONCURRENCY`] objects in flight per tier.

@@ -54,6 +54,14 @@ pub fn diff(object: ObjectRef, live: Option<&Value>, proposed: &Value) -> Object
         };
     };
     let mut before = clean(live);
+    if before == after {
+        // The common case when re-applying: no need to render either side.
+        return ObjectDiff {
+            object,
+            kind: DiffKind::Unchanged,
+            text: String::new(),
+        };
+    }
     mask_secret(Some(&mut before), &mut after);
     let (before, after) = (yaml(&before), yaml(&after));
     if before == after {

@@ -174,12 +174,19 @@ pub fn audit_entry(cluster: &Cluster, proposal: &Proposal, ex: &Execution) -> En
         prior,
         manifest: manifest_of(object),
     };
+    // managedFields are dropped: undo replaces the object and the server recomputes them.
     let prior_of = |p: &Option<Value>| match p {
         None => Prior::Absent,
-        Some(object) => Prior::Existed {
-            object: object.clone(),
-            redacted: Vec::new(),
-        },
+        Some(object) => {
+            let mut object = object.clone();
+            if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.remove("managedFields");
+            }
+            Prior::Existed {
+                object,
+                redacted: Vec::new(),
+            }
+        }
     };
     let mut objects = Vec::new();
     for a in &ex.report.applied {
