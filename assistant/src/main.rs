@@ -18,6 +18,7 @@ mod session;
 mod shell;
 mod style;
 mod undo;
+mod xdg;
 
 use clap::Parser;
 
