@@ -127,7 +127,7 @@ impl Session {
         }
     }
 
-    fn review(&self, proposal: &mut Proposal) -> Review {
+    pub(super) fn review(&self, proposal: &mut Proposal) -> Review {
         let Ok(cluster) = self.cluster() else {
             return Review::default();
         };
@@ -138,7 +138,9 @@ impl Session {
             .block_on(review(cluster, proposal, self.options.force))
     }
 
-    fn edit(&mut self, proposal: &mut Proposal, ui: &mut dyn Ui) {
+    /// Opens `proposal` in `$EDITOR`, validates what comes back and shows it (the
+    /// confirmation's "edit", and the REPL's `/edit`).
+    pub fn edit(&mut self, proposal: &mut Proposal, ui: &mut dyn Ui) {
         match edit::edit(proposal) {
             Ok(Some(edited)) => {
                 edit::replace(proposal, edited);
@@ -178,8 +180,9 @@ impl Session {
         Outcome::Applied { complete }
     }
 
-    /// Hands the proposal over: manifests to a new directory, commands listed.
-    fn manual(
+    /// Hands the proposal over: manifests to a new directory, commands listed (the
+    /// confirmation's "manual", and the REPL's `/manual`).
+    pub fn manual(
         &mut self,
         proposal: &mut Proposal,
         reason: ManualReason,
@@ -201,9 +204,10 @@ impl Session {
         }
     }
 
-    /// On the first apply of a session, Ctrl-C stops being fatal: it sets the cancel flag, and
-    /// the applier sends nothing more (what is in flight finishes and is reported).
-    pub(super) fn install_interrupt_handler(&mut self) {
+    /// On the first apply of a session (from the start, in the REPL), Ctrl-C stops being
+    /// fatal: it sets the cancel flag, and the applier sends nothing more (what is in flight
+    /// finishes and is reported); a backend still working is abandoned.
+    pub fn install_interrupt_handler(&mut self) {
         if self.interrupt_installed {
             return;
         }

@@ -1,0 +1,33 @@
+//! Looking at a proposal again without deciding anything: the REPL's `/diff` re-runs the
+//! server dry-run and shows the diff, as the confirmation would.
+
+use shipmate_plugins::{Proposal, Status};
+
+use super::{Session, Ui};
+use crate::render;
+
+impl Session {
+    /// Dry-runs `proposal` on the cluster again and shows the diff of live vs proposed (and
+    /// what the server rejected). Changes nothing, records nothing; `proposal` is untouched.
+    pub fn show_diff(&mut self, proposal: &Proposal, ui: &mut dyn Ui) {
+        if proposal.manifests.is_empty() {
+            ui.show("The proposal has no manifests, so there is nothing to diff.\n");
+            return;
+        }
+        self.connect();
+        if let Err(err) = self.cluster() {
+            ui.warn(&format!("cannot diff without a cluster: {err}"));
+            return;
+        }
+        let mut checked = proposal.clone();
+        let review = self.review(&mut checked);
+        if let Some((_, err)) = &review.fallback {
+            ui.warn(&format!("cannot diff: {err}"));
+            return;
+        }
+        ui.show(&render::apply::review(&review, ui.style()));
+        if checked.status == Status::Blocked {
+            ui.show(&render::proposal::findings(&checked, ui.style()));
+        }
+    }
+}
