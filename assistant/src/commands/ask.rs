@@ -6,9 +6,9 @@ use std::io::{IsTerminal, Read, Write};
 
 use anyhow::Context as _;
 use shipmate_manifests::parse::Limits;
-use shipmate_plugins::{BackendError, ManualReason, NoProgress, Registry, Status};
+use shipmate_plugins::{BackendError, ManualReason, NoProgress, Proposal, Registry, Status};
 
-use crate::cli::{AskArgs, Output};
+use crate::cli::{AskArgs, Output, SessionArgs};
 use crate::commands::validate;
 use crate::exit::ExitCode;
 use crate::render::proposal::Handover;
@@ -28,13 +28,7 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::Usage);
     };
-    let Some(mut session) = session(
-        &args.backend,
-        &args.gates,
-        &args.cluster,
-        args.namespace.clone(),
-    )?
-    else {
+    let Some(mut session) = session(&args.session)? else {
         return Ok(ExitCode::Usage);
     };
     let mut proposal = session.propose(&text, &mut NoProgress)?;
@@ -47,15 +41,7 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
 
     match args.output {
         Output::Text => {
-            // Blocked and needs-input proposals end with why nothing happened.
-            let footer = handover(&outcome).or_else(|| {
-                (proposal.status != Status::Proposed).then_some(Handover {
-                    reason: ManualReason::NoApply,
-                    write_failed: false,
-                })
-            });
-            if let Some(handover) = footer {
-                let steps = render::proposal::manual_steps(&proposal, handover, ui.style());
+            if let Some(steps) = footer(&proposal, &outcome, ui.style()) {
                 output::print(&format!("\n{steps}"))?;
             }
         }
@@ -72,15 +58,10 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// A session for `backend` with the gate and cluster flags; `None` (after saying why) when the
-/// backend is unknown.
-pub fn session(
-    backend: &str,
-    gates: &crate::cli::GateArgs,
-    cluster: &crate::cli::ClusterArgs,
-    namespace: Option<String>,
-) -> anyhow::Result<Option<Session>> {
-    let backend = match Registry::builtin().create(backend) {
+/// A session for the backend, namespace, gate and cluster flags; `None` (after saying why) when
+/// the backend is unknown.
+pub fn session(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
+    let backend = match Registry::builtin().create(&args.backend) {
         Ok(b) => b,
         Err(err @ BackendError::UnknownBackend { .. }) => {
             eprintln!("shipmate: error: {err}; choose one with --backend");
@@ -88,10 +69,22 @@ pub fn session(
         }
         Err(err) => return Err(err.into()),
     };
-    let constitution = validate::constitution(gates)?;
-    let schemas = validate::schemas(&gates.crds, &Limits::default())?;
-    let options = cluster.session_options(namespace);
+    let constitution = validate::constitution(&args.gates)?;
+    let schemas = validate::schemas(&args.gates.crds, &Limits::default())?;
+    let options = args.cluster.session_options(args.namespace.clone());
     Session::new(backend, constitution, schemas, options).map(Some)
+}
+
+/// The text that ends a turn: the manual steps when the proposal was handed over, or why
+/// nothing happened when it was blocked or needs input; `None` otherwise.
+pub fn footer(proposal: &Proposal, outcome: &Outcome, style: Style) -> Option<String> {
+    let handover = handover(outcome).or_else(|| {
+        (proposal.status != Status::Proposed).then_some(Handover {
+            reason: ManualReason::NoApply,
+            write_failed: false,
+        })
+    })?;
+    Some(render::proposal::manual_steps(proposal, handover, style))
 }
 
 /// The manual-steps footer for an outcome that handed the proposal over.
