@@ -7,6 +7,7 @@ mod fake_kube_client;
 mod fake_kube_kubectl;
 mod fallback;
 mod history;
+mod repl;
 mod undo;
 mod validate;
 mod validate_hostile;
