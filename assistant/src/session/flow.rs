@@ -76,8 +76,14 @@ impl Session {
             ui.warn(&format!("not applying: {err}"));
             return self.manual(proposal, reason, ui);
         }
+        self.cancel.store(false, Ordering::SeqCst);
         loop {
             let review = self.review(proposal);
+            if self.cancel.load(Ordering::SeqCst) {
+                record(&Entry::untouched(proposal, Decision::Declined, None), ui);
+                ui.show("Cancelled (Ctrl-C) during the dry-run: nothing was applied.\n");
+                return Outcome::Declined;
+            }
             if let Some((reason, err)) = &review.fallback {
                 ui.warn(&format!("not applying: {err}"));
                 return self.manual(proposal, *reason, ui);
@@ -127,6 +133,8 @@ impl Session {
         }
     }
 
+    /// The server dry-run and diff; abandoned (an empty review) when Ctrl-C sets the cancel
+    /// flag.
     pub(super) fn review(&self, proposal: &mut Proposal) -> Review {
         let Ok(cluster) = self.cluster() else {
             return Review::default();
@@ -134,8 +142,12 @@ impl Session {
         if proposal.manifests.is_empty() {
             return Review::default();
         }
-        self.runtime
-            .block_on(review(cluster, proposal, self.options.force))
+        self.runtime.block_on(async {
+            tokio::select! {
+                done = review(cluster, proposal, self.options.force) => done,
+                () = super::cancelled(&self.cancel) => Review::default(),
+            }
+        })
     }
 
     /// Opens `proposal` in `$EDITOR`, validates what comes back and shows it (the

@@ -1,6 +1,8 @@
 //! Looking at a proposal again without deciding anything: the REPL's `/diff` re-runs the
 //! server dry-run and shows the diff, as the confirmation would.
 
+use std::sync::atomic::Ordering;
+
 use shipmate_plugins::{Proposal, Status};
 
 use super::{Session, Ui};
@@ -20,7 +22,12 @@ impl Session {
             return;
         }
         let mut checked = proposal.clone();
+        self.cancel.store(false, Ordering::SeqCst);
         let review = self.review(&mut checked);
+        if self.cancel.swap(false, Ordering::SeqCst) {
+            ui.show("Cancelled (Ctrl-C).\n");
+            return;
+        }
         if let Some((_, err)) = &review.fallback {
             ui.warn(&format!("cannot diff: {err}"));
             return;
