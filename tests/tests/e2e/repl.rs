@@ -6,7 +6,10 @@
 //! loaded); nothing sleeps to synchronise.
 
 use std::io::Write as _;
+use std::net::TcpListener;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
@@ -92,16 +95,21 @@ fn a_session_applies_then_scales_it_then_undoes() {
     repl.expect(PROMPT);
     assert_eq!(replicas(&fake), 2);
 
-    // "it" is the Deployment of the previous turn. This part needs the native scale action
-    // (session/actions.rs); with the stub there the scale reports FAILED and replicas stay 2.
+    // ---- From here on the session needs the native `scale` action (session/actions.rs,
+    // ---- issue 4 part 2). With the stub there the scale reports FAILED and replicas stay 2.
+    // "it" is the Deployment of the previous turn.
     repl.line("scale it to 3");
     repl.expect("Scale deployment web to 3 replicas");
     repl.expect("kubectl scale deployment/web --replicas=3");
     repl.expect(CONFIRM);
     repl.line("y");
-    repl.expect("applied to");
-    repl.expect(PROMPT);
-    assert_eq!(replicas(&fake), 3, "scaled through the REPL");
+    repl.expect("Applied:");
+    let report = repl.expect(PROMPT);
+    assert_eq!(
+        replicas(&fake),
+        3,
+        "scaled through the REPL (needs the native scale action): {report}"
+    );
 
     repl.line("/undo");
     repl.expect("Undo it? [y/N]: ");
@@ -205,6 +213,51 @@ fn ctrl_c_clears_the_line_and_ctrl_d_leaves_with_0() {
         let mode = std::fs::metadata(&history).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+}
+
+#[test]
+fn ctrl_c_during_the_dry_run_cancels_that_step_only() {
+    // An API server that accepts connections and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = listener.local_addr().unwrap();
+    let (accepted, connected) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming() {
+            held.push(conn);
+            let _ = accepted.send(());
+        }
+    });
+    let sandbox = Sandbox::new();
+    let kubeconfig = sandbox.work().join("silent-kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: silent\n\
+             clusters: [{{name: silent, cluster: {{server: 'http://{server}'}}}}]\n\
+             users: [{{name: u, user: {{token: t}}}}]\n\
+             contexts: [{{name: silent, context: {{cluster: silent, user: u}}}}]\n"
+        ),
+    )
+    .unwrap();
+    let mut cmd = sandbox.shipmate();
+    cmd.env("KUBECONFIG", &kubeconfig);
+    let mut repl = Pty::start(cmd);
+    let prompt = "shipmate [silent/default]> ";
+    repl.expect(prompt);
+    repl.line(WEB);
+    repl.expect("[proposed] Create Deployment web");
+    connected
+        .recv_timeout(Duration::from_millis(TIMEOUT_MS))
+        .expect("the dry-run reaches the server");
+    repl.control('c');
+    repl.expect("Cancelled (Ctrl-C) during the dry-run: nothing was applied.");
+    repl.expect(prompt);
+    repl.line("/exit");
+    assert_eq!(repl.exit_code(), 0);
+    let entries = sandbox.audit_entries();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["decision"], "declined");
 }
 
 #[test]
