@@ -26,6 +26,9 @@ pub enum Command {
     /// Turn a plain-language request into a validated proposal; apply it after confirmation
     /// (or with --yes), else hand it over as files and commands.
     Ask(AskArgs),
+    /// Apply manifest files: validate (schema, gates), server dry-run, diff, confirm, then
+    /// server-side apply in dependency order — `kubectl apply` with the safety checks.
+    Apply(ApplyArgs),
     /// Undo an applied change from the audit log (default: the latest one not yet undone).
     Undo(UndoArgs),
     /// Show or initialise the constitution (the policy gates).
@@ -167,6 +170,26 @@ impl ClusterArgs {
             out_dir: self.out_dir.clone(),
         }
     }
+}
+
+/// `shipmate apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Files or directories (read recursively for *.yaml, *.yml, *.json); `-` reads stdin.
+    #[arg(value_name = "PATH|-", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Output,
+    /// Namespace for objects that name none (default: the context's).
+    #[arg(long, short = 'n', value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Gate options.
+    #[command(flatten)]
+    pub gates: GateArgs,
+    /// Cluster and apply options.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 /// `shipmate undo`.

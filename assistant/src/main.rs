@@ -36,6 +36,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Constitution(args)) => commands::constitution::run(args),
         Some(Command::History(args)) => commands::history::run(args),
         Some(Command::Undo(args)) => commands::undo::run(args),
+        Some(Command::Apply(args)) => commands::apply::run(args),
     };
     let code = match result {
         Ok(code) => code,

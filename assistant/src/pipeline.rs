@@ -32,6 +32,25 @@ pub fn validate(proposal: &mut Proposal, schemas: &SchemaSet, gates: Option<&Con
     }
 }
 
+/// Validates the manifests' schemas again (after live schemas from the cluster were added):
+/// the `schema` findings are replaced, and a proposal blocked only by them is proposed again
+/// when they are gone.
+pub fn revalidate_schemas(proposal: &mut Proposal, schemas: &SchemaSet) {
+    proposal.findings.retain(|f| f.gate != "schema");
+    let fresh: Vec<Finding> = proposal
+        .manifests
+        .iter()
+        .flat_map(|m| schema_findings(schemas, m, &proposal.backend))
+        .collect();
+    proposal.findings.extend(fresh);
+    let blocks = Constitution::blocks(&proposal.findings);
+    match proposal.status {
+        Status::Proposed if blocks => proposal.status = Status::Blocked,
+        Status::Blocked if !blocks => proposal.status = Status::Proposed,
+        _ => {}
+    }
+}
+
 /// Schema violations of one manifest, as blocking findings (gate `schema`).
 fn schema_findings(
     schemas: &SchemaSet,

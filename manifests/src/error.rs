@@ -17,6 +17,9 @@ pub enum ManifestError {
     /// A constitution file is malformed.
     #[error(transparent)]
     Constitution(#[from] crate::gates::ConstitutionError),
+    /// A live cluster's OpenAPI v3 document could not be turned into schemas.
+    #[error(transparent)]
+    OpenApi(#[from] crate::schema::OpenApiError),
     /// A CRD file could not be turned into a schema.
     #[error("CRD schema from {file}: {message}")]
     Crd {

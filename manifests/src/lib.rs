@@ -19,4 +19,4 @@ pub use error::ManifestError;
 pub use gates::{Constitution, Finding, Severity};
 pub use parse::Limits;
 pub use report::{DocumentReport, Report, Summary};
-pub use schema::{SchemaError, SchemaSet, SchemaVerdict};
+pub use schema::{OpenApiError, SchemaError, SchemaSet, SchemaVerdict};

@@ -40,6 +40,9 @@ pub struct ClusterApply {
     pub objects: Vec<ObjectOutcome>,
     /// Each action, in order.
     pub actions: Vec<ActionOutcome>,
+    /// With `--wait`: whether every rollout (Deployments, StatefulSets, DaemonSets changed by
+    /// the apply) completed in time; `null` when not asked to wait or nothing was applied.
+    pub rollouts_complete: Option<bool>,
     /// The audit-log entry recording this apply (`shipmate undo ID` restores what it changed);
     /// `null` when the log could not be written (a warning says so).
     pub audit_id: Option<String>,

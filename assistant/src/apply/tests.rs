@@ -457,45 +457,6 @@ fn dry_run_of_objects_in_a_namespace_the_plan_creates_is_not_a_failure() {
 }
 
 #[test]
-fn scale_uses_the_subresource_and_records_the_prior_count() {
-    let fake = FakeCluster::start();
-    let dir = tempfile::tempdir().unwrap();
-    fake.seed(deployment("web", 2, "nginx:1.27"));
-    runtime().block_on(async {
-        let cluster = connect(&fake, dir.path()).await;
-        let applier = Applier::new(&cluster);
-        let web = crate::cluster::ObjectRef::of(&deployment("web", 0, ""));
-        let dry = applier.scale(&web, 7, true).await.unwrap();
-        assert_eq!((dry.prior_replicas, dry.replicas), (2, 7));
-        assert_eq!(
-            fake.get("deploy/default/web").unwrap()["spec"]["replicas"],
-            2
-        );
-        let done = applier.scale(&web, 5, false).await.unwrap();
-        assert_eq!((done.prior_replicas, done.replicas), (2, 5));
-        assert_eq!(done.object.namespace.as_deref(), Some("default"));
-        assert_eq!(
-            fake.get("deploy/default/web").unwrap()["spec"]["replicas"],
-            5
-        );
-        let patch = fake
-            .requests()
-            .into_iter()
-            .rfind(|r| r.method == "PATCH")
-            .unwrap();
-        assert_eq!(
-            patch.path,
-            "/apis/apps/v1/namespaces/default/deployments/web/scale"
-        );
-        assert_eq!(patch.param("fieldManager"), Some("shipmate"));
-
-        let missing = crate::cluster::ObjectRef::of(&deployment("nope", 0, ""));
-        let err = applier.scale(&missing, 1, false).await.unwrap_err();
-        assert!(err.error.to_string().contains("404"), "{}", err.error);
-    });
-}
-
-#[test]
 fn a_cancelled_apply_sends_nothing_more_and_says_so() {
     let fake = FakeCluster::start();
     let dir = tempfile::tempdir().unwrap();

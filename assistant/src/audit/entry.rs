@@ -113,9 +113,14 @@ pub struct ActionRecord {
     /// What happened, when the action was run (absent for manual and blocked entries).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ObjectResult>,
-    /// How to reverse it: the object it changed as it was before (`Prior`), for `undo`.
+    /// How to reverse it: what the action did and the state it replaced (the applier's
+    /// `ActionOutcome`, Secret values redacted), for `undo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undo: Option<Value>,
+    /// Paths of Secret values redacted from `undo` (`prior.object.data.password`): an undo
+    /// cannot restore them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redacted: Vec<String>,
 }
 
 /// One line of the audit log.
@@ -183,6 +188,7 @@ impl Entry {
                 mutating: a.mutating,
                 result: None,
                 undo: None,
+                redacted: Vec::new(),
             })
             .collect();
         let mut entry = Entry::new(p, decision, objects, actions);
@@ -232,6 +238,20 @@ impl Entry {
         self.summary = scrub(&self.summary, &values);
         for a in &mut self.actions {
             a.argv = a.argv.iter().map(|t| scrub_arg(t, &values)).collect();
+            if let Some(undo) = &mut a.undo {
+                for pointer in ["/prior/object", "/result"] {
+                    let Some(object) = undo.pointer_mut(pointer) else {
+                        continue;
+                    };
+                    let field = pointer.trim_start_matches('/').replace('/', ".");
+                    for path in redact_object(object) {
+                        let path = format!("{field}.{path}");
+                        if !a.redacted.contains(&path) {
+                            a.redacted.push(path);
+                        }
+                    }
+                }
+            }
         }
         for o in &mut self.objects {
             redact_object(&mut o.manifest);

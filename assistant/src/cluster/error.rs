@@ -125,6 +125,14 @@ pub enum ClusterError {
         /// The server's message (with strict field validation: unknown fields).
         message: String,
     },
+    /// The server answered 200 with a body that is not what the API promises.
+    #[error("unexpected response for {what}: {message}")]
+    InvalidResponse {
+        /// What was asked for, and where.
+        what: String,
+        /// What is wrong with the answer.
+        message: String,
+    },
     /// Any other API status.
     #[error("{object}: the API server answered {code} {reason}: {message}")]
     Api {

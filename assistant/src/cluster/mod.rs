@@ -7,6 +7,7 @@
 mod error;
 mod kubeconfig;
 mod object;
+mod openapi;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -19,6 +20,7 @@ use kube::{Client, Config};
 pub use error::{ClusterError, FieldConflict, Operation};
 pub use kubeconfig::{KubeconfigSource, locate};
 pub use object::ObjectRef;
+pub use openapi::{LiveSchemas, OpenApiDocuments, add_live_schemas};
 
 /// How to connect: the `--kubeconfig` and `--context` flags.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +48,8 @@ pub struct Cluster {
     context: Option<String>,
     namespace: String,
     resources: Mutex<HashMap<(String, String), Resource>>,
+    /// `/openapi/v3` responses, for the session.
+    openapi: openapi::Cache,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -129,6 +133,7 @@ impl Cluster {
             context,
             namespace,
             resources: Mutex::new(HashMap::new()),
+            openapi: openapi::Cache::default(),
         })
     }
 
@@ -145,6 +150,11 @@ impl Cluster {
     /// The default namespace: the context's, else `default`.
     pub fn namespace(&self) -> &str {
         &self.namespace
+    }
+
+    /// Makes `namespace` the default for objects that name none (`--namespace`).
+    pub fn set_namespace(&mut self, namespace: &str) {
+        namespace.clone_into(&mut self.namespace);
     }
 
     /// The underlying client (cheap to clone).

@@ -28,7 +28,7 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::Usage);
     };
-    let Some(mut session) = session(&args.session)? else {
+    let Some(mut session) = session_from(&args.session)? else {
         return Ok(ExitCode::Usage);
     };
     let mut proposal = session.propose(&text, &mut NoProgress)?;
@@ -47,21 +47,42 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         }
         format => output::print_structured(format, &proposal)?,
     }
-    Ok(match outcome {
+    Ok(exit_code(&outcome, proposal.status))
+}
+
+/// The exit code for how a proposal ended (printing the write error of a failed fallback).
+pub fn exit_code(outcome: &Outcome, status: Status) -> ExitCode {
+    match outcome {
         Outcome::WriteFailed(_, err) => {
             // The proposal is printed in full above: nothing is lost, but nothing was written.
             eprintln!("shipmate: error: {err:#}");
             ExitCode::Error
         }
         Outcome::Applied { complete: false } => ExitCode::ApplyFailed,
-        _ => pipeline::exit_code(proposal.status),
-    })
+        _ => pipeline::exit_code(status),
+    }
 }
 
-/// A session for the backend, namespace, gate and cluster flags; `None` (after saying why) when
-/// the backend is unknown.
-pub fn session(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
-    let backend = match Registry::builtin().create(&args.backend) {
+/// A session for the backend, namespace, gate and cluster flags of `ask` and the REPL; `None`
+/// (after saying why) when the backend is unknown.
+pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
+    session(
+        &args.backend,
+        &args.gates,
+        &args.cluster,
+        args.namespace.clone(),
+    )
+}
+
+/// A session for `backend` with the gate and cluster flags; `None` (after saying why) when the
+/// backend is unknown.
+pub fn session(
+    backend: &str,
+    gates: &crate::cli::GateArgs,
+    cluster: &crate::cli::ClusterArgs,
+    namespace: Option<String>,
+) -> anyhow::Result<Option<Session>> {
+    let backend = match Registry::builtin().create(backend) {
         Ok(b) => b,
         Err(err @ BackendError::UnknownBackend { .. }) => {
             eprintln!("shipmate: error: {err}; choose one with --backend");
@@ -69,9 +90,9 @@ pub fn session(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
         }
         Err(err) => return Err(err.into()),
     };
-    let constitution = validate::constitution(&args.gates)?;
-    let schemas = validate::schemas(&args.gates.crds, &Limits::default())?;
-    let options = args.cluster.session_options(args.namespace.clone());
+    let constitution = validate::constitution(gates)?;
+    let schemas = validate::schemas(&gates.crds, &Limits::default())?;
+    let options = cluster.session_options(namespace);
     Session::new(backend, constitution, schemas, options).map(Some)
 }
 
@@ -88,7 +109,7 @@ pub fn footer(proposal: &Proposal, outcome: &Outcome, style: Style) -> Option<St
 }
 
 /// The manual-steps footer for an outcome that handed the proposal over.
-fn handover(outcome: &Outcome) -> Option<Handover> {
+pub fn handover(outcome: &Outcome) -> Option<Handover> {
     match outcome {
         Outcome::Manual(reason) => Some(Handover {
             reason: *reason,

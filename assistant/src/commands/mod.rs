@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod apply;
 pub mod ask;
 pub mod constitution;
 pub mod history;

@@ -13,7 +13,7 @@ use crate::render;
 use crate::style::Style;
 
 /// Turns command-line paths into inputs (`-` is stdin).
-fn inputs(paths: &[PathBuf]) -> Vec<Input> {
+pub fn inputs(paths: &[PathBuf]) -> Vec<Input> {
     paths
         .iter()
         .map(|p| {

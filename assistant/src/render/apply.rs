@@ -10,9 +10,17 @@ use crate::session::Review;
 use crate::shell::command_line;
 use crate::style::{Style, Tone};
 
-/// The diff of every object (live vs the server's dry-run), coloured line by line.
+/// How each action will run, then the diff of every object (live vs the server's dry-run),
+/// coloured line by line.
 pub fn review(review: &Review, style: Style) -> String {
     let mut out = String::new();
+    if !review.actions.is_empty() {
+        let heading = style.paint(Tone::Bold, "Actions (checked on the server):");
+        let _ = writeln!(out, "\n{heading}");
+        for line in &review.actions {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     if review.diffs.is_empty() {
         return out;
     }
@@ -94,7 +102,14 @@ pub fn execution(applied: &ClusterApply, style: Style) -> String {
             style.paint(Tone::Warn, "Cancelled: nothing more was sent.")
         );
     }
-    let verdict = if applied.complete {
+    let changed = applied
+        .objects
+        .iter()
+        .any(|o| o.result != OutcomeResult::NotAttempted)
+        || applied.audit_id.is_some();
+    let verdict = if applied.complete && !changed {
+        style.paint(Tone::Good, "✓ done")
+    } else if applied.complete {
         style.paint(Tone::Good, "✓ applied")
     } else {
         style.paint(Tone::Bad, "✗ stopped at the first failure")

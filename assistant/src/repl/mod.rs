@@ -35,7 +35,7 @@ use ui::ReplUi;
 
 /// Runs the REPL until `/exit` or end of input.
 pub fn run(args: &ReplArgs) -> anyhow::Result<ExitCode> {
-    let Some(session) = crate::commands::ask::session(&args.session)? else {
+    let Some(session) = crate::commands::ask::session_from(&args.session)? else {
         return Ok(ExitCode::Usage);
     };
     Repl::new(session)?.run()

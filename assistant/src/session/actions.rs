@@ -1,69 +1,51 @@
-//! Runs one proposed action for the session, and says what it did in the terms of the JSON
+//! Runs one proposed action for the session through the applier (natively or through
+//! kubectl, see [`crate::apply::plan_action`]) and says what it did in the terms of the JSON
 //! contract and the audit log.
 
-use serde_json::json;
-use shipmate_manifests::kubectl;
-use shipmate_plugins::OutcomeResult;
+use std::io::Write;
+
+use shipmate_plugins::{Action, OutcomeResult};
 
 use super::execute::ActionRun;
-use crate::apply::{Applier, ApplyOptions};
-use crate::cluster::ObjectRef;
+use crate::apply::{ActionOptions, Applier, Kubectl, WriteSink};
 
-/// Runs `argv` (already validated and confirmed).
+/// Runs `action` (already validated and confirmed), streaming kubectl output to `stream`.
 pub async fn run(
     applier: &Applier<'_>,
-    argv: &[String],
-    opts: &ApplyOptions,
-    _stream: &mut (dyn std::io::Write + Send),
+    kubectl: &Kubectl,
+    action: &Action,
+    stream: &mut (dyn Write + Send),
 ) -> ActionRun {
-    let cmd = kubectl::parse(argv);
-    let done = |detail: String, undo| ActionRun {
-        argv: argv.to_vec(),
-        result: OutcomeResult::Done,
-        detail,
-        undo,
-    };
-    let failed = |detail: String, unknown: bool| ActionRun {
-        argv: argv.to_vec(),
-        result: if unknown {
-            OutcomeResult::Unknown
-        } else {
-            OutcomeResult::Failed
+    let mut sink = WriteSink(stream);
+    match applier
+        .run_action(action, kubectl, &ActionOptions::new(), &mut sink)
+        .await
+    {
+        Ok(outcome) => ActionRun {
+            argv: action.argv.clone(),
+            result: OutcomeResult::Done,
+            detail: outcome.to_string(),
+            undo: changed(&outcome).then(|| serde_json::to_value(&outcome).unwrap_or_default()),
+            object: outcome.object,
         },
-        detail,
-        undo: None,
-    };
-    if cmd.verb() == "scale" {
-        let Some((object, replicas)) = scale_target(&cmd, applier) else {
-            return failed(
-                "cannot read the object and --replicas of this scale".into(),
-                false,
-            );
-        };
-        return match applier.scale(&object, replicas, opts.is_dry_run()).await {
-            Ok(s) => done(
-                format!(
-                    "scaled {}/{} {} → {}",
-                    s.object.kind.to_lowercase(),
-                    s.object.name,
-                    s.prior_replicas,
-                    s.replicas
-                ),
-                Some(json!({"scale": {"object": s.object, "replicas": s.prior_replicas}})),
-            ),
-            Err(f) => failed(f.error.to_string(), f.outcome_unknown),
-        };
+        Err(err) => ActionRun {
+            argv: action.argv.clone(),
+            result: if err.outcome_unknown() {
+                OutcomeResult::Unknown
+            } else {
+                OutcomeResult::Failed
+            },
+            detail: err.to_string(),
+            undo: None,
+            object: None,
+        },
     }
-    failed(
-        format!("`{}` cannot be run by this version of shipmate", cmd.verb()),
-        false,
-    )
 }
 
-fn scale_target(
-    cmd: &kubectl::KubectlCommand<'_>,
-    applier: &Applier<'_>,
-) -> Option<(ObjectRef, i32)> {
-    let _ = (cmd, applier);
-    None
+/// Whether undo has anything to act on for this outcome.
+fn changed(outcome: &crate::apply::ActionOutcome) -> bool {
+    !matches!(
+        crate::apply::undo_of(outcome),
+        crate::apply::Undo::Nothing { .. }
+    )
 }

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use shipmate_plugins::{ActionOutcome, ClusterApply, ObjectOutcome, OutcomeResult, Proposal};
 
-use crate::apply::{Applier, ApplyOptions, ApplyReport};
+use crate::apply::{Applier, ApplyOptions, ApplyReport, Kubectl};
 use crate::audit::{ActionRecord, Decision, Entry, ObjectRecord, ObjectResult, Prior};
 use crate::cluster::{Cluster, ObjectRef};
 
@@ -20,6 +20,8 @@ pub struct ActionRun {
     pub detail: String,
     /// How to reverse it (recorded in the audit log), when it changed something.
     pub undo: Option<Value>,
+    /// The object it acted on, when it names one.
+    pub object: Option<ObjectRef>,
 }
 
 /// What running a proposal did.
@@ -49,6 +51,7 @@ impl Execution {
 /// streaming kubectl output to `stream`.
 pub async fn execute(
     cluster: &Cluster,
+    kubectl: &Kubectl,
     proposal: &Proposal,
     opts: &ApplyOptions,
     stream: &mut (dyn std::io::Write + Send),
@@ -64,10 +67,11 @@ pub async fn execute(
                 result: OutcomeResult::NotAttempted,
                 detail: "not attempted".into(),
                 undo: None,
+                object: None,
             });
             continue;
         }
-        let run = super::actions::run(&applier, &action.argv, opts, stream).await;
+        let run = super::actions::run(&applier, kubectl, action, stream).await;
         stop = run.result != OutcomeResult::Done;
         actions.push(run);
     }
@@ -127,8 +131,25 @@ pub fn cluster_apply(cluster: &Cluster, ex: &Execution, audit_id: Option<String>
                 detail: a.detail.clone(),
             })
             .collect(),
+        rollouts_complete: None,
         audit_id,
     }
+}
+
+/// The workloads an execution changed whose rollouts `--wait` follows.
+pub fn rollouts(ex: &Execution) -> Vec<ObjectRef> {
+    let workload =
+        |o: &ObjectRef| matches!(o.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet");
+    let mut out: Vec<ObjectRef> = ex
+        .report
+        .applied
+        .iter()
+        .map(|a| a.object.clone())
+        .chain(ex.actions.iter().filter_map(|a| a.object.clone()))
+        .filter(workload)
+        .collect();
+    out.dedup();
+    out
 }
 
 /// The audit entry for an execution: per object its result and prior state (what `undo`
@@ -193,6 +214,7 @@ pub fn audit_entry(cluster: &Cluster, proposal: &Proposal, ex: &Execution) -> En
                 _ => ObjectResult::Failed,
             }),
             undo: a.undo.clone(),
+            redacted: Vec::new(),
         })
         .collect();
     let mut entry = Entry::new(proposal, Decision::Applied, objects, actions);

@@ -8,15 +8,16 @@ use std::sync::atomic::Ordering;
 use shipmate_plugins::{Applied, ManualReason, Proposal, Status};
 
 use super::confirm::{Choice, Prompter};
-use super::execute::{Execution, audit_entry, cluster_apply, execute};
-use super::review::{Review, fallback_reason, review};
-use super::{Session, edit};
-use crate::apply::ApplyOptions;
+use super::execute::{Execution, audit_entry, cluster_apply, execute, rollouts};
+use super::review::{Review, fallback_reason, review, review_actions};
+use super::{ClusterState, Session, edit};
+use crate::apply::{ApplyOptions, Kubectl, Progress, WaitOptions, wait_for_rollouts};
 use crate::audit::{AuditLog, Decision, Entry};
 use crate::clock::Utc;
-use crate::fallback;
+use crate::cluster::add_live_schemas;
 use crate::render;
 use crate::style::Style;
+use crate::{fallback, pipeline};
 
 /// Where a session shows things and asks.
 pub trait Ui {
@@ -25,6 +26,10 @@ pub trait Ui {
     /// A warning or error line (stderr).
     fn warn(&mut self, text: &str) {
         eprintln!("shipmate: {text}");
+    }
+    /// A progress line (a rollout being followed); stderr by default.
+    fn progress(&mut self, text: &str) {
+        eprintln!("  {text}");
     }
     /// Where the output of kubectl actions is streamed.
     fn stream(&mut self) -> &mut (dyn Write + Send);
@@ -77,12 +82,19 @@ impl Session {
             return self.manual(proposal, reason, ui);
         }
         self.cancel.store(false, Ordering::SeqCst);
+        self.live_schemas(proposal, ui);
+        if let Some(cancelled) = self.if_cancelled(proposal, ui) {
+            return cancelled;
+        }
+        if proposal.status != Status::Proposed {
+            ui.show(&render::proposal::findings(proposal, ui.style()));
+            record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
+            return Outcome::Nothing;
+        }
         loop {
             let review = self.review(proposal);
-            if self.cancel.load(Ordering::SeqCst) {
-                record(&Entry::untouched(proposal, Decision::Declined, None), ui);
-                ui.show("Cancelled (Ctrl-C) during the dry-run: nothing was applied.\n");
-                return Outcome::Declined;
+            if let Some(cancelled) = self.if_cancelled(proposal, ui) {
+                return cancelled;
             }
             if let Some((reason, err)) = &review.fallback {
                 ui.warn(&format!("not applying: {err}"));
@@ -122,6 +134,41 @@ impl Session {
         self.run(proposal, ui)
     }
 
+    /// Validates the manifests against the cluster's own OpenAPI v3 schemas (custom resources
+    /// included); the bundled schema stays the fallback, with a one-line note.
+    fn live_schemas(&mut self, proposal: &mut Proposal, ui: &mut dyn Ui) {
+        if proposal.manifests.is_empty() {
+            return;
+        }
+        let ClusterState::Connected(cluster) = &self.cluster else {
+            return;
+        };
+        let (schemas, cancel) = (&mut self.schemas, &self.cancel);
+        let live = self.runtime.block_on(async {
+            tokio::select! {
+                live = add_live_schemas(cluster, &proposal.manifests, schemas) => Some(live),
+                () = super::cancelled(cancel) => None,
+            }
+        });
+        let Some(live) = live else { return };
+        if let Some(note) = &live.fallback {
+            ui.warn(note);
+        }
+        if !live.live.is_empty() {
+            pipeline::revalidate_schemas(proposal, &self.schemas);
+        }
+    }
+
+    /// After a step that Ctrl-C may have abandoned: the proposal counts as declined.
+    fn if_cancelled(&self, proposal: &Proposal, ui: &mut dyn Ui) -> Option<Outcome> {
+        if !self.cancel.load(Ordering::SeqCst) {
+            return None;
+        }
+        record(&Entry::untouched(proposal, Decision::Declined, None), ui);
+        ui.show("Cancelled (Ctrl-C) while checking with the cluster: nothing was applied.\n");
+        Some(Outcome::Declined)
+    }
+
     /// `context (server)` for the confirmation question.
     fn target(&self) -> String {
         match self.cluster() {
@@ -139,12 +186,19 @@ impl Session {
         let Ok(cluster) = self.cluster() else {
             return Review::default();
         };
-        if proposal.manifests.is_empty() {
-            return Review::default();
-        }
+        let kubectl = Kubectl::for_session(&self.options.connect, cluster);
         self.runtime.block_on(async {
+            let checks = async {
+                let mut review = if proposal.manifests.is_empty() {
+                    Review::default()
+                } else {
+                    review(cluster, proposal, self.options.force).await
+                };
+                review_actions(cluster, &kubectl, proposal, &mut review).await;
+                review
+            };
             tokio::select! {
-                done = review(cluster, proposal, self.options.force) => done,
+                done = checks => done,
                 () = super::cancelled(&self.cancel) => Review::default(),
             }
         })
@@ -174,14 +228,38 @@ impl Session {
         let opts = ApplyOptions::new()
             .force(self.options.force)
             .cancel_on(flag);
-        let ex: Execution = self
-            .runtime
-            .block_on(execute(cluster, proposal, &opts, ui.stream()));
+        let kubectl = Kubectl::for_session(&self.options.connect, cluster);
+        let ex: Execution =
+            self.runtime
+                .block_on(execute(cluster, &kubectl, proposal, &opts, ui.stream()));
         let entry = audit_entry(cluster, proposal, &ex);
-        let logged = record(&entry, ui);
-        let applied = cluster_apply(cluster, &ex, logged.then(|| entry.id.clone()));
+        // Reads change nothing: they are not audited and there is nothing to undo.
+        let logged = proposal.mutates() && record(&entry, ui);
+        let mut applied = cluster_apply(cluster, &ex, logged.then(|| entry.id.clone()));
         ui.show(&render::apply::execution(&applied, ui.style()));
-        let complete = applied.complete;
+        if let Some(timeout) = self.options.wait
+            && applied.complete
+        {
+            let objects = rollouts(&ex);
+            if !objects.is_empty() {
+                let opts = WaitOptions::new()
+                    .timeout(timeout)
+                    .cancel(self.cancel_flag());
+                let waited = self.runtime.block_on(wait_for_rollouts(
+                    cluster,
+                    &objects,
+                    &opts,
+                    |p: &Progress| ui.progress(&p.to_string()),
+                ));
+                if let Err(err) = &waited {
+                    ui.warn(&format!("error: {err}"));
+                } else {
+                    ui.show(&format!("✓ {} rollout(s) complete\n", objects.len()));
+                }
+                applied.rollouts_complete = Some(waited.is_ok());
+            }
+        }
+        let complete = applied.complete && applied.rollouts_complete != Some(false);
         proposal.applied = Some(Applied::Cluster(applied));
         if !complete && ex.changed_anything() && logged {
             ui.show(&format!(

@@ -1,5 +1,6 @@
 //! Looking at a proposal again without deciding anything: the REPL's `/diff` re-runs the
-//! server dry-run and shows the diff, as the confirmation would.
+//! server dry-run (of manifests and native actions) and shows the diff, as the confirmation
+//! would.
 
 use std::sync::atomic::Ordering;
 
@@ -9,11 +10,12 @@ use super::{Session, Ui};
 use crate::render;
 
 impl Session {
-    /// Dry-runs `proposal` on the cluster again and shows the diff of live vs proposed (and
-    /// what the server rejected). Changes nothing, records nothing; `proposal` is untouched.
+    /// Dry-runs `proposal` on the cluster again and shows the diff of live vs proposed, how
+    /// each action would run, and what the server rejected. Changes nothing, records nothing;
+    /// `proposal` is untouched.
     pub fn show_diff(&mut self, proposal: &Proposal, ui: &mut dyn Ui) {
-        if proposal.manifests.is_empty() {
-            ui.show("The proposal has no manifests, so there is nothing to diff.\n");
+        if proposal.manifests.is_empty() && proposal.actions.is_empty() {
+            ui.show("The proposal changes nothing, so there is nothing to diff.\n");
             return;
         }
         self.connect();

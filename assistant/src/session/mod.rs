@@ -175,7 +175,12 @@ impl Session {
         if matches!(self.cluster, ClusterState::NotTried) {
             let opts = self.options.connect.clone();
             self.cluster = match self.runtime.block_on(Cluster::connect(&opts)) {
-                Ok(c) => ClusterState::Connected(Box::new(c)),
+                Ok(mut c) => {
+                    if let Some(ns) = &self.options.namespace {
+                        c.set_namespace(ns);
+                    }
+                    ClusterState::Connected(Box::new(c))
+                }
                 Err(e) => ClusterState::Failed(e),
             };
         }

@@ -6,8 +6,12 @@
 use shipmate_manifests::{Finding, Severity};
 use shipmate_plugins::{ManualReason, Proposal, Status};
 
-use crate::apply::{ObjectDiff, diff, dry_run};
+use crate::apply::{
+    ActionError, ActionOptions, ActionPlan, Applier, Kubectl, ObjectDiff, diff, dry_run,
+    plan_action,
+};
 use crate::cluster::{Cluster, ClusterError};
+use crate::shell;
 
 /// What the cluster made of a proposal.
 #[derive(Debug, Default)]
@@ -17,6 +21,9 @@ pub struct Review {
     /// Objects the server could not check because the plan creates what they need first (their
     /// Namespace or CRD): the apply is their first check.
     pub unchecked: Vec<String>,
+    /// How each action will run (`native: scale to 5 Deployment/web …: 2 → 5 (dry run)`,
+    /// `through kubectl`), in order.
+    pub actions: Vec<String>,
     /// Why the proposal must go to the manual fallback instead, with the error that says so.
     pub fallback: Option<(ManualReason, String)>,
 }
@@ -31,6 +38,71 @@ pub fn fallback_reason(err: &ClusterError) -> Option<ManualReason> {
         }
         _ => None,
     }
+}
+
+/// Checks how each action will run: native ones are dry-run on the server (a failure is a
+/// blocking finding, as for manifests), kubectl ones need the binary (else the manual
+/// fallback), and ones that cannot run at all block.
+pub async fn review_actions(
+    cluster: &Cluster,
+    kubectl: &Kubectl,
+    proposal: &mut Proposal,
+    review: &mut Review,
+) {
+    let applier = Applier::new(cluster);
+    let mut findings = Vec::new();
+    for action in &proposal.actions {
+        let line = shell::command_line(&action.argv);
+        let block = |message: String, fix: &str| Finding {
+            gate: "action-check".into(),
+            severity: Severity::Block,
+            object: line.clone(),
+            message,
+            fix: fix.into(),
+        };
+        match plan_action(action) {
+            ActionPlan::CannotRun { reason } => findings.push(block(
+                format!("this action cannot run: {reason}"),
+                "run it by hand if it is what you want, or ask for it differently",
+            )),
+            ActionPlan::Kubectl { .. } => {
+                if !kubectl.available() {
+                    review.fallback.get_or_insert((
+                        ManualReason::KubectlMissing,
+                        format!(
+                            "`{line}` runs through kubectl, and {} was not found (install \
+                             kubectl or set SHIPMATE_KUBECTL)",
+                            kubectl.program().display()
+                        ),
+                    ));
+                }
+                review.actions.push(format!("$ {line}: through kubectl"));
+            }
+            ActionPlan::Native(native) => {
+                let opts = ActionOptions::new().dry_run();
+                match applier.run_native(&native, &action.argv, &opts).await {
+                    Ok(outcome) => review.actions.push(format!("$ {line}: native: {outcome}")),
+                    Err(ActionError::Cluster { source, .. })
+                        if fallback_reason(&source).is_some() =>
+                    {
+                        let reason = fallback_reason(&source).unwrap_or(ManualReason::NoCluster);
+                        review.fallback.get_or_insert((reason, source.to_string()));
+                    }
+                    Err(err) => findings.push(Finding {
+                        gate: "server-dry-run".into(),
+                        ..block(
+                            err.to_string(),
+                            "check the object's name, kind and namespace",
+                        )
+                    }),
+                }
+            }
+        }
+    }
+    if !findings.is_empty() && proposal.status == Status::Proposed {
+        proposal.status = Status::Blocked;
+    }
+    proposal.findings.extend(findings);
 }
 
 /// Dry-runs `proposal`'s manifests on `cluster`. Rejections become blocking findings (gate

@@ -6,5 +6,5 @@
 mod plan;
 mod run;
 
-pub use plan::{ActionUndo, Step, plan, select};
+pub use plan::{Step, plan, select};
 pub use run::{StepResult, run};

@@ -1,41 +1,11 @@
 //! What undoing an audit entry takes: per object and per action, the step that puts back what
 //! existed before, in reverse order of the original change.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::apply::{ActionOutcome, Undo, undo_of};
 use crate::audit::{Entry, ObjectRecord, ObjectResult, Prior};
 use crate::cluster::ObjectRef;
-
-/// How to reverse one action, as recorded in the audit log (`ActionRecord::undo`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionUndo {
-    /// Scale back to `replicas`.
-    Scale {
-        /// The workload.
-        object: ObjectRef,
-        /// The replica count before.
-        replicas: i32,
-    },
-    /// Put the object back as it was (set image/env, label, annotate, restart, cordon, taint).
-    Restore {
-        /// The object before the action.
-        object: Value,
-    },
-    /// Recreate an object the action deleted.
-    Recreate {
-        /// The object before it was deleted.
-        object: Value,
-    },
-}
-
-impl ActionUndo {
-    /// The value stored in the audit log.
-    pub fn to_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
-    }
-}
 
 /// One step of an undo.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,13 +20,8 @@ pub enum Step {
         /// The object before the change.
         prior: Value,
     },
-    /// Scale a workload back.
-    Scale {
-        /// The workload.
-        object: ObjectRef,
-        /// The replica count to restore.
-        replicas: i32,
-    },
+    /// Reverse an action, from what it recorded (see [`crate::apply::undo_of`]).
+    Action(Box<ActionOutcome>),
     /// Something that cannot be undone from the log, and why.
     Skip {
         /// What it is (`Secret/db in namespace shop`).
@@ -72,7 +37,7 @@ impl Step {
         match self {
             Step::Delete { manifest } => format!("delete {}", ObjectRef::of(manifest)),
             Step::Restore { prior } => format!("restore {}", ObjectRef::of(prior)),
-            Step::Scale { object, replicas } => format!("scale {object} back to {replicas}"),
+            Step::Action(outcome) => format!("reverse `{}`", outcome.argv.join(" ")),
             Step::Skip { what, why } => format!("cannot undo {what}: {why}"),
         }
     }
@@ -84,16 +49,31 @@ pub fn plan(entry: &Entry) -> Vec<Step> {
     let mut steps = Vec::new();
     for action in entry.actions.iter().rev() {
         let Some(undo) = &action.undo else { continue };
-        steps.push(match serde_json::from_value::<ActionUndo>(undo.clone()) {
-            Ok(ActionUndo::Scale { object, replicas }) => Step::Scale { object, replicas },
-            Ok(ActionUndo::Restore { object } | ActionUndo::Recreate { object }) => {
-                Step::Restore { prior: object }
-            }
-            Err(e) => Step::Skip {
-                what: action.argv.join(" "),
-                why: format!("its undo record is not readable ({e})"),
+        let what = || action.argv.join(" ");
+        steps.push(
+            match serde_json::from_value::<ActionOutcome>(undo.clone()) {
+                Ok(outcome) => match undo_of(&outcome) {
+                    Undo::Recreate { .. } if !action.redacted.is_empty() => Step::Skip {
+                        what: what(),
+                        why: format!(
+                            "it deleted a Secret whose values ({}) are never written to the audit \
+                         log; recreate it by hand",
+                            action.redacted.join(", ")
+                        ),
+                    },
+                    Undo::NotReversible { reason } => Step::Skip {
+                        what: what(),
+                        why: reason,
+                    },
+                    Undo::Nothing { .. } => continue,
+                    _ => Step::Action(Box::new(outcome)),
+                },
+                Err(e) => Step::Skip {
+                    what: what(),
+                    why: format!("its undo record is not readable ({e})"),
+                },
             },
-        });
+        );
     }
     for object in entry.objects.iter().rev() {
         if let Some(step) = object_step(object) {

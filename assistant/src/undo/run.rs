@@ -4,7 +4,7 @@ use serde_json::Value;
 use shipmate_plugins::OutcomeResult;
 
 use super::plan::Step;
-use crate::apply::{Applier, ApplyOptions};
+use crate::apply::{ActionOptions, Applier, ApplyOptions, Prior};
 use crate::cluster::ObjectRef;
 
 /// What one step did.
@@ -42,7 +42,7 @@ pub async fn run(applier: &Applier<'_>, steps: &[Step], opts: &ApplyOptions) -> 
         }
         let dry = opts.is_dry_run();
         let outcome = match step {
-            Step::Delete { manifest } => applier.delete(manifest, dry).await.map(|d| {
+            Step::Delete { manifest } => applier.delete_created(manifest, dry).await.map(|d| {
                 let result = if d.before.is_some() {
                     OutcomeResult::Deleted
                 } else {
@@ -50,7 +50,7 @@ pub async fn run(applier: &Applier<'_>, steps: &[Step], opts: &ApplyOptions) -> 
                 };
                 (d.object, d.before, result, "deleted".to_owned())
             }),
-            Step::Restore { prior } => applier.restore(prior, dry).await.map(|d| {
+            Step::Restore { prior } => applier.restore_prior(prior, dry).await.map(|d| {
                 let result = if d.before.is_some() {
                     OutcomeResult::Configured
                 } else {
@@ -58,11 +58,34 @@ pub async fn run(applier: &Applier<'_>, steps: &[Step], opts: &ApplyOptions) -> 
                 };
                 (d.object, d.before, result, "restored".to_owned())
             }),
-            Step::Scale { object, replicas } => {
-                applier.scale(object, *replicas, dry).await.map(|s| {
-                    let detail = format!("scaled back {} → {}", s.prior_replicas, s.replicas);
-                    (s.object, None, OutcomeResult::Done, detail)
-                })
+            Step::Action(outcome) => {
+                let mut action_opts = ActionOptions::new();
+                if dry {
+                    action_opts = action_opts.dry_run();
+                }
+                match applier.undo(outcome, &action_opts).await {
+                    Ok(done) => {
+                        let before = match &done.prior {
+                            Some(Prior::Object(o)) => Some(o.clone()),
+                            _ => None,
+                        };
+                        r.object = done.object.clone();
+                        r.before = before;
+                        r.result = OutcomeResult::Done;
+                        r.detail = done.to_string();
+                    }
+                    Err(e) => {
+                        r.result = if e.outcome_unknown() {
+                            OutcomeResult::Unknown
+                        } else {
+                            OutcomeResult::Failed
+                        };
+                        r.detail = e.to_string();
+                        stopped = true;
+                    }
+                }
+                out.push(r);
+                continue;
             }
             Step::Skip { why, .. } => {
                 r.detail = why.clone();

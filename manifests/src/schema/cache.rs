@@ -101,24 +101,31 @@ impl DefinitionPool {
         }
         strict::close(&mut root);
 
-        let all = generator.definitions();
-        let mut reached = Map::new();
-        let mut pending = Vec::new();
-        collect_refs(&root, &mut pending);
-        while let Some(name) = pending.pop() {
-            if reached.contains_key(&name) {
-                continue;
-            }
-            if let Some(def) = all.get(&name) {
-                collect_refs(def, &mut pending);
-                reached.insert(name, def.clone());
-            }
-        }
+        let reached = reachable(&root, generator.definitions());
         if let Value::Object(map) = &mut root {
             map.insert("$defs".into(), Value::Object(reached));
         }
         root
     }
+}
+
+/// Copies of the definitions in `all` that `root` reaches through `#/$defs/…` references,
+/// directly or through other definitions; the rest of `all` is left out, so that a kind's
+/// self-contained schema carries only what it uses.
+pub(crate) fn reachable(root: &Value, all: &Map<String, Value>) -> Map<String, Value> {
+    let mut reached = Map::new();
+    let mut pending = Vec::new();
+    collect_refs(root, &mut pending);
+    while let Some(name) = pending.pop() {
+        if reached.contains_key(&name) {
+            continue;
+        }
+        if let Some(def) = all.get(&name) {
+            collect_refs(def, &mut pending);
+            reached.insert(name, def.clone());
+        }
+    }
+    reached
 }
 
 /// Names of the `$defs` entries that `schema` refers to.

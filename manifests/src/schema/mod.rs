@@ -1,4 +1,5 @@
-//! Strict schema validation against the bundled Kubernetes schema and CRD schemas.
+//! Strict schema validation against the bundled Kubernetes schema, the live cluster's OpenAPI v3
+//! documents, and CRD schemas.
 //!
 //! CONTRACT (owned by the schema work; keep these names and signatures):
 //! - [`SchemaSet::bundled`], [`SchemaSet::add_crds`], [`SchemaSet::validate`];
@@ -13,6 +14,10 @@
 //!   fields are errors as with `kubeconform -strict`; null values follow kubeconform ([`nulls`]).
 //! - Schemas are generated and compiled on first use per kind and cached ([`cache`]): most runs
 //!   touch a handful of kinds.
+//! - A connected cluster's `/openapi/v3` documents ([`openapi`], added with
+//!   [`SchemaSet::add_openapi_v3`]) override the bundled kinds they describe, since the server
+//!   knows its own version, and bring the schemas of installed CRDs; kinds they do not describe
+//!   still use the bundled schema. They are closed and compiled exactly like bundled kinds.
 //! - Errors are rewritten for people ([`hints`]): dotted paths with `[i]` indices, found vs
 //!   expected types, and "did you mean" for unknown fields.
 
@@ -21,9 +26,11 @@ mod cache;
 mod crd;
 mod hints;
 mod nulls;
+mod openapi;
 mod strict;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -34,6 +41,8 @@ use self::hints::MAX_ERRORS;
 
 use crate::document::Document;
 use crate::error::ManifestError;
+
+pub use self::openapi::{OpenApiError, openapi_path};
 
 /// The schema verdict of one document (same vocabulary as kubeconform).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,7 +67,12 @@ pub struct SchemaError {
     pub message: String,
 }
 
-/// The schemas known to a run: bundled built-in kinds plus CRDs; compiled lazily and cached.
+/// The schemas known to a run: bundled built-in kinds, kinds from the live cluster's OpenAPI v3
+/// documents, and CRDs; compiled lazily and cached.
+///
+/// Lookup order for an `apiVersion`/`kind`: a CRD added with [`add_crds`](Self::add_crds) (an
+/// explicit `--crd` file, possibly a newer version than the cluster has), then the live
+/// documents, then the bundled kinds.
 ///
 /// `SchemaSet` is `Send + Sync`: share one between threads, validating concurrently.
 #[derive(Debug)]
@@ -71,6 +85,21 @@ pub struct SchemaSet {
     pool: cache::DefinitionPool,
     /// CRD schemas by `(apiVersion, kind)`, compiled when added.
     crds: HashMap<(String, String), Lazy>,
+    /// Kinds from live OpenAPI v3 documents by `(apiVersion, kind)`, compiled on first use.
+    live: HashMap<(String, String), LiveEntry>,
+    /// Group-versions whose live documents have been added.
+    live_documents: HashSet<String>,
+}
+
+/// A kind described by a live OpenAPI v3 document.
+#[derive(Debug)]
+struct LiveEntry {
+    /// The document (shared by the kinds of one group-version).
+    document: Arc<openapi::LiveDocument>,
+    /// The name of the kind's schema in the document.
+    schema: String,
+    /// The compiled schema.
+    lazy: Lazy,
 }
 
 impl Default for SchemaSet {
@@ -88,7 +117,41 @@ impl SchemaSet {
             list: Lazy::default(),
             pool: cache::DefinitionPool::default(),
             crds: HashMap::new(),
+            live: HashMap::new(),
+            live_documents: HashSet::new(),
         }
+    }
+
+    /// Adds the kinds described by the live cluster's OpenAPI v3 document of `group_version`
+    /// (`apps/v1`, `v1`, `example.com/v1`: the body of `GET /openapi/v3/` +
+    /// [`openapi_path`]`(group_version)`); returns how many kinds it added. They replace the
+    /// bundled schemas of the same kinds; nothing is compiled until a kind is validated.
+    ///
+    /// # Errors
+    ///
+    /// [`OpenApiError`], naming the group-version, when the document has no
+    /// `components.schemas`, a malformed `x-kubernetes-group-version-kind`, or a `$ref` to a
+    /// schema it does not define. Nothing is added then.
+    pub fn add_openapi_v3(
+        &mut self,
+        group_version: &str,
+        document: &Value,
+    ) -> Result<usize, OpenApiError> {
+        let (document, kinds) = openapi::read(group_version, document)?;
+        let document = Arc::new(document);
+        let added = kinds.len();
+        self.live_documents.insert(group_version.to_owned());
+        for kind in kinds {
+            self.live.insert(
+                (kind.api_version, kind.kind),
+                LiveEntry {
+                    document: Arc::clone(&document),
+                    schema: kind.schema,
+                    lazy: Lazy::default(),
+                },
+            );
+        }
+        Ok(added)
     }
 
     /// Adds the schemas of every CustomResourceDefinition (`apiextensions.k8s.io/v1`) among
@@ -116,19 +179,27 @@ impl SchemaSet {
         Ok(added)
     }
 
+    /// Whether the live document of `group_version` has been added (adding it again would only
+    /// throw away what was compiled from it).
+    pub fn has_openapi_v3(&self, group_version: &str) -> bool {
+        self.live_documents.contains(group_version)
+    }
+
     /// Whether a schema is known for `apiVersion`/`kind`.
     pub fn knows(&self, api_version: &str, kind: &str) -> bool {
-        self.crds
-            .contains_key(&(api_version.to_owned(), kind.to_owned()))
+        let key = (api_version.to_owned(), kind.to_owned());
+        self.crds.contains_key(&key)
+            || self.live.contains_key(&key)
             || builtin::find(api_version, kind).is_some()
             || (api_version, kind) == ("v1", "List")
     }
 
-    /// How many schemas have been compiled so far (built-in kinds and CRD versions).
+    /// How many schemas have been compiled so far (built-in and live kinds, CRD versions).
     pub fn compiled_count(&self) -> usize {
         self.builtin.iter().filter(|l| l.is_compiled()).count()
             + usize::from(self.list.is_compiled())
             + self.crds.values().filter(|l| l.is_compiled()).count()
+            + self.live.values().filter(|e| e.lazy.is_compiled()).count()
     }
 
     /// Validates one object strictly against the schema of its `apiVersion`/`kind`.
@@ -171,12 +242,21 @@ impl SchemaSet {
         let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
 
+        let key = || (api_version.to_owned(), kind.to_owned());
         let crd = match self.crds.is_empty() {
             true => None,
-            false => self.crds.get(&(api_version.to_owned(), kind.to_owned())),
+            false => self.crds.get(&key()),
+        };
+        let live = match self.live.is_empty() {
+            true => None,
+            false => self.live.get(&key()),
         };
         let compiled = if let Some(lazy) = crd {
             lazy.get_or_compile(|| Value::Null)
+        } else if let Some(entry) = live {
+            entry
+                .lazy
+                .get_or_compile(|| entry.document.root_schema(&entry.schema))
         } else if let Some(i) = builtin::find(api_version, kind) {
             match (self.builtin.get(i), BUILTIN_KINDS.get(i)) {
                 (Some(lazy), Some(kind)) => {

@@ -100,7 +100,8 @@ fn resolve(store: &Store, group: &str, version: &str, rest: &[&str]) -> Option<T
 }
 
 fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), ApiError> {
-    let dry_run = req.param("dryRun").is_some_and(|v| !v.is_empty());
+    let dry_run = req.param("dryRun").is_some_and(|v| !v.is_empty())
+        || (req.method == "DELETE" && delete_options_dry_run(req));
     if let Some(sub) = t.sub.as_deref()
         && !(sub == "status"
             || (sub == "scale" && t.info.scale)
@@ -207,6 +208,16 @@ fn list(store: &Store, req: &Request, t: &Target) -> Result<(u16, Value), ApiErr
             "metadata": {"resourceVersion": store.revision().to_string()}, "items": items,
         }),
     ))
+}
+
+/// Whether a DELETE carries `DeleteOptions` in its body with `dryRun: ["All"]` (client-go and
+/// kube-rs send delete options in the body rather than the query).
+fn delete_options_dry_run(req: &Request) -> bool {
+    serde_json::from_slice::<Value>(&req.body).is_ok_and(|o| {
+        o["dryRun"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|v| v == "All"))
+    })
 }
 
 /// The annotation whose value a pod's `log` subresource returns (the fake has no kubelet).

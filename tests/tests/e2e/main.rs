@@ -1,11 +1,14 @@
 //! End-to-end tests of the built `shipmate` binary, compiled into one test executable.
 
+mod actions;
 mod apply;
+mod apply_files;
 mod ask;
 mod constitution;
 mod fake_kube_client;
 mod fake_kube_kubectl;
 mod fallback;
+mod faults;
 mod history;
 mod repl;
 mod undo;

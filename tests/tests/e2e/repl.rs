@@ -95,9 +95,7 @@ fn a_session_applies_then_scales_it_then_undoes() {
     repl.expect(PROMPT);
     assert_eq!(replicas(&fake), 2);
 
-    // ---- From here on the session needs the native `scale` action (session/actions.rs,
-    // ---- issue 4 part 2). With the stub there the scale reports FAILED and replicas stay 2.
-    // "it" is the Deployment of the previous turn.
+    // "it" is the Deployment of the previous turn; the scale runs natively.
     repl.line("scale it to 3");
     repl.expect("Scale deployment web to 3 replicas");
     repl.expect("kubectl scale deployment/web --replicas=3");
@@ -105,11 +103,7 @@ fn a_session_applies_then_scales_it_then_undoes() {
     repl.line("y");
     repl.expect("Applied:");
     let report = repl.expect(PROMPT);
-    assert_eq!(
-        replicas(&fake),
-        3,
-        "scaled through the REPL (needs the native scale action): {report}"
-    );
+    assert_eq!(replicas(&fake), 3, "scaled through the REPL: {report}");
 
     repl.line("/undo");
     repl.expect("Undo it? [y/N]: ");
@@ -216,7 +210,7 @@ fn ctrl_c_clears_the_line_and_ctrl_d_leaves_with_0() {
 }
 
 #[test]
-fn ctrl_c_during_the_dry_run_cancels_that_step_only() {
+fn ctrl_c_while_checking_with_the_cluster_cancels_that_step_only() {
     // An API server that accepts connections and never answers.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let server = listener.local_addr().unwrap();
@@ -249,9 +243,9 @@ fn ctrl_c_during_the_dry_run_cancels_that_step_only() {
     repl.expect("[proposed] Create Deployment web");
     connected
         .recv_timeout(Duration::from_millis(TIMEOUT_MS))
-        .expect("the dry-run reaches the server");
+        .expect("the checks reach the server");
     repl.control('c');
-    repl.expect("Cancelled (Ctrl-C) during the dry-run: nothing was applied.");
+    repl.expect("Cancelled (Ctrl-C) while checking with the cluster: nothing was applied.");
     repl.expect(prompt);
     repl.line("/exit");
     assert_eq!(repl.exit_code(), 0);

@@ -1,6 +1,12 @@
 //! Reading kubectl argv vectors: the one place that decides which words are the verb and the
 //! resources, which flags take values, and whether a command mutates the cluster. The gates and
-//! the proposal types both use it, so "mutating" means the same thing everywhere.
+//! the proposal types both use it, so "mutating" means the same thing everywhere. The applier
+//! reads the same parse to run actions natively ([`KubectlCommand::objects`],
+//! [`resource_type`]).
+
+mod resources;
+
+pub use resources::{ResourceType, resource_type};
 
 /// kubectl flags that take a value as the next argument (when not written `--flag=value`).
 pub const VALUE_FLAGS: &[&str] = &[
@@ -22,6 +28,11 @@ pub const VALUE_FLAGS: &[&str] = &[
     "--as-uid",
     "-c",
     "--container",
+    "--containers",
+    "-e",
+    "--env",
+    "--from",
+    "--resource-version",
     "-s",
     "--server",
     "--token",
@@ -89,6 +100,10 @@ pub struct KubectlCommand<'a> {
     pub prune: bool,
     /// `--clusterrole` value.
     pub clusterrole: Option<&'a str>,
+    /// Every flag as written (`-n`, `--overwrite`), with its value when it has one, in order.
+    pub flags: Vec<(&'a str, Option<&'a str>)>,
+    /// The words after `--` (the command of `exec`), if any.
+    pub trailing: Vec<&'a str>,
 }
 
 fn truthy(v: &str) -> bool {
@@ -107,6 +122,7 @@ pub fn parse(argv: &[String]) -> KubectlCommand<'_> {
     }
     while let Some(arg) = args.next() {
         if arg == "--" {
+            cmd.trailing = args.collect();
             break;
         }
         if !arg.starts_with('-') || arg == "-" {
@@ -125,6 +141,7 @@ pub fn parse(argv: &[String]) -> KubectlCommand<'_> {
             None if VALUE_FLAGS.contains(&flag) => args.next(),
             None => None,
         };
+        cmd.flags.push((flag, value));
         match flag {
             "-n" | "--namespace" => cmd.namespace = value,
             "--all" => cmd.all = value.is_none_or(truthy),
@@ -137,10 +154,44 @@ pub fn parse(argv: &[String]) -> KubectlCommand<'_> {
     cmd
 }
 
-impl KubectlCommand<'_> {
+impl<'a> KubectlCommand<'a> {
     /// The verb (`get`, `rollout`…), empty when there is none.
     pub fn verb(&self) -> &str {
         self.positional.first().copied().unwrap_or("")
+    }
+
+    /// The value of the last of `names` given (`Some(None)`: given without a value).
+    pub fn flag(&self, names: &[&str]) -> Option<Option<&'a str>> {
+        self.flags
+            .iter()
+            .rev()
+            .find(|(f, _)| names.contains(f))
+            .map(|(_, v)| *v)
+    }
+
+    /// Whether a boolean flag is on: given bare or with a true value (`--overwrite`,
+    /// `--overwrite=true`), and not turned off by a later `--overwrite=false`.
+    pub fn switch(&self, names: &[&str]) -> bool {
+        self.flag(names).is_some_and(|v| v.is_none_or(truthy))
+    }
+
+    /// The objects named from positional word `from` on, and the words after them. Objects
+    /// are written `TYPE/NAME …` or `TYPE NAME …`; the names stop at the first word that is an
+    /// assignment or a removal (contains `=` or `:`, or ends with `-`), as kubectl reads
+    /// `label`, `annotate`, `set env`, `set image` and `taint`.
+    pub fn objects(&self, from: usize) -> (Vec<(&'a str, &'a str)>, Vec<&'a str>) {
+        let words = self.positional.get(from..).unwrap_or_default();
+        let is_arg = |w: &&str| w.contains('=') || w.contains(':') || w.ends_with('-');
+        let split = words.iter().position(is_arg).unwrap_or(words.len());
+        let (names, rest) = words.split_at(split);
+        let objects = match names.first() {
+            Some(first) if first.contains('/') => {
+                names.iter().filter_map(|w| w.split_once('/')).collect()
+            }
+            Some(kind) => names[1..].iter().map(|n| (*kind, *n)).collect(),
+            None => Vec::new(),
+        };
+        (objects, rest.to_vec())
     }
 
     /// Whether the command changes cluster state or runs something inside it. Unknown verbs,
@@ -162,3 +213,6 @@ impl KubectlCommand<'_> {
 pub fn is_mutating(argv: &[String]) -> bool {
     parse(argv).is_mutating()
 }
+
+#[cfg(test)]
+mod tests;
