@@ -5,12 +5,17 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// shipmate: ask for Kubernetes changes in plain language; get validated, gated proposals.
+///
+/// Without a subcommand, shipmate starts the interactive REPL (the same as `shipmate repl`).
 #[derive(Debug, Parser)]
-#[command(name = "shipmate", version, about, long_about = None)]
+#[command(name = "shipmate", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// What to do.
+    /// What to do (default: the REPL).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// The REPL's options, when no subcommand is given.
+    #[command(flatten)]
+    pub repl: ReplArgs,
 }
 
 /// The subcommands.
@@ -30,6 +35,9 @@ pub enum Command {
     Constitution(ConstitutionArgs),
     /// List the audit log, newest first: what was applied, handed over or blocked, and when.
     History(HistoryArgs),
+    /// The interactive session (also what `shipmate` alone starts): ask, review the diff,
+    /// confirm; `/help` lists the meta-commands.
+    Repl(ReplArgs),
 }
 
 /// Output format.
@@ -78,16 +86,32 @@ pub struct AskArgs {
     /// The request in plain language; read from stdin when absent or `-`.
     #[arg(value_name = "REQUEST", num_args = 0..)]
     pub request: Vec<String>,
-    /// Backend that turns the request into a proposal.
-    #[arg(long, default_value = "rules", env = "SHIPMATE_BACKEND")]
-    pub backend: String,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t)]
     pub output: Output,
     /// Propose and validate only; never apply (the manifests go to the manual fallback).
     #[arg(long)]
     pub no_apply: bool,
-    /// Default namespace for the request.
+    /// Backend, namespace, gate and cluster options.
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// `shipmate repl` (and `shipmate` alone).
+#[derive(Debug, Clone, Args)]
+pub struct ReplArgs {
+    /// Backend, namespace, gate and cluster options.
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// What a session is built from: the options shared by `ask` and the REPL.
+#[derive(Debug, Clone, Args)]
+pub struct SessionArgs {
+    /// Backend that turns requests into proposals.
+    #[arg(long, default_value = "rules", env = "SHIPMATE_BACKEND")]
+    pub backend: String,
+    /// Default namespace for requests.
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
     pub namespace: Option<String>,
     /// Gate options.

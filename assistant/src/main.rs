@@ -14,10 +14,12 @@ mod output;
 mod pipeline;
 mod policy;
 mod render;
+mod repl;
 mod session;
 mod shell;
 mod style;
 mod undo;
+mod xdg;
 
 use clap::Parser;
 
@@ -27,12 +29,14 @@ use crate::exit::ExitCode;
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Validate(args) => commands::validate::run(args),
-        Command::Ask(args) => commands::ask::run(args),
-        Command::Constitution(args) => commands::constitution::run(args),
-        Command::History(args) => commands::history::run(args),
-        Command::Undo(args) => commands::undo::run(args),
-        Command::Apply(args) => commands::apply::run(args),
+        None => repl::run(&cli.repl),
+        Some(Command::Repl(args)) => repl::run(args),
+        Some(Command::Validate(args)) => commands::validate::run(args),
+        Some(Command::Ask(args)) => commands::ask::run(args),
+        Some(Command::Constitution(args)) => commands::constitution::run(args),
+        Some(Command::History(args)) => commands::history::run(args),
+        Some(Command::Undo(args)) => commands::undo::run(args),
+        Some(Command::Apply(args)) => commands::apply::run(args),
     };
     let code = match result {
         Ok(code) => code,

@@ -39,22 +39,13 @@ impl AuditLog {
     /// The user's log: `$XDG_STATE_HOME/shipmate/audit.jsonl`, else
     /// `~/.local/state/shipmate/audit.jsonl`.
     pub fn default_location() -> anyhow::Result<AuditLog> {
-        let state = std::env::var_os("XDG_STATE_HOME")
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| {
-                std::env::var_os("HOME")
-                    .map(PathBuf::from)
-                    .filter(|p| p.is_absolute())
-                    .map(|home| home.join(".local/state"))
-            })
-            .ok_or_else(|| {
-                anyhow!(
-                    "cannot locate the audit log: neither XDG_STATE_HOME nor HOME is set to an \
+        let state = crate::xdg::state_dir().ok_or_else(|| {
+            anyhow!(
+                "cannot locate the audit log: neither XDG_STATE_HOME nor HOME is set to an \
                      absolute path; set XDG_STATE_HOME"
-                )
-            })?;
-        Ok(AuditLog::at(state.join("shipmate").join("audit.jsonl")))
+            )
+        })?;
+        Ok(AuditLog::at(state.join("audit.jsonl")))
     }
 
     /// Where the log lives.

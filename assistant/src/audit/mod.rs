@@ -14,4 +14,4 @@ mod log;
 mod redact;
 
 pub use entry::{ActionRecord, Decision, Entry, ObjectRecord, ObjectResult, Prior};
-pub use log::AuditLog;
+pub use log::{AuditLog, Contents};

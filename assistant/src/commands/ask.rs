@@ -6,9 +6,9 @@ use std::io::{IsTerminal, Read, Write};
 
 use anyhow::Context as _;
 use shipmate_manifests::parse::Limits;
-use shipmate_plugins::{BackendError, ManualReason, NoProgress, Registry, Status};
+use shipmate_plugins::{BackendError, ManualReason, NoProgress, Proposal, Registry, Status};
 
-use crate::cli::{AskArgs, Output};
+use crate::cli::{AskArgs, Output, SessionArgs};
 use crate::commands::validate;
 use crate::exit::ExitCode;
 use crate::render::proposal::Handover;
@@ -28,13 +28,7 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::Usage);
     };
-    let Some(mut session) = session(
-        &args.backend,
-        &args.gates,
-        &args.cluster,
-        args.namespace.clone(),
-    )?
-    else {
+    let Some(mut session) = session_from(&args.session)? else {
         return Ok(ExitCode::Usage);
     };
     let mut proposal = session.propose(&text, &mut NoProgress)?;
@@ -47,15 +41,7 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
 
     match args.output {
         Output::Text => {
-            // Blocked and needs-input proposals end with why nothing happened.
-            let footer = handover(&outcome).or_else(|| {
-                (proposal.status != Status::Proposed).then_some(Handover {
-                    reason: ManualReason::NoApply,
-                    write_failed: false,
-                })
-            });
-            if let Some(handover) = footer {
-                let steps = render::proposal::manual_steps(&proposal, handover, ui.style());
+            if let Some(steps) = footer(&proposal, &outcome, ui.style()) {
                 output::print(&format!("\n{steps}"))?;
             }
         }
@@ -75,6 +61,17 @@ pub fn exit_code(outcome: &Outcome, status: Status) -> ExitCode {
         Outcome::Applied { complete: false } => ExitCode::ApplyFailed,
         _ => pipeline::exit_code(status),
     }
+}
+
+/// A session for the backend, namespace, gate and cluster flags of `ask` and the REPL; `None`
+/// (after saying why) when the backend is unknown.
+pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
+    session(
+        &args.backend,
+        &args.gates,
+        &args.cluster,
+        args.namespace.clone(),
+    )
 }
 
 /// A session for `backend` with the gate and cluster flags; `None` (after saying why) when the
@@ -97,6 +94,18 @@ pub fn session(
     let schemas = validate::schemas(&gates.crds, &Limits::default())?;
     let options = cluster.session_options(namespace);
     Session::new(backend, constitution, schemas, options).map(Some)
+}
+
+/// The text that ends a turn: the manual steps when the proposal was handed over, or why
+/// nothing happened when it was blocked or needs input; `None` otherwise.
+pub fn footer(proposal: &Proposal, outcome: &Outcome, style: Style) -> Option<String> {
+    let handover = handover(outcome).or_else(|| {
+        (proposal.status != Status::Proposed).then_some(Handover {
+            reason: ManualReason::NoApply,
+            write_failed: false,
+        })
+    })?;
+    Some(render::proposal::manual_steps(proposal, handover, style))
 }
 
 /// The manual-steps footer for an outcome that handed the proposal over.

@@ -24,28 +24,46 @@ struct Listing<'a> {
 
 /// Runs `shipmate history`.
 pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
+    if args.output == Output::Text {
+        output::print(&text(args.limit)?)?;
+        return Ok(ExitCode::Ok);
+    }
+    let (log, read) = read_log()?;
+    let limit = args.limit.unwrap_or(usize::MAX);
+    let entries: Vec<&Entry> = read.entries.iter().rev().take(limit).collect();
+    output::print_structured(
+        args.output,
+        &Listing {
+            log: log.path().display().to_string(),
+            entries,
+        },
+    )?;
+    Ok(ExitCode::Ok)
+}
+
+/// The text listing of the newest `limit` entries (all when `None`), as `shipmate history`
+/// prints it; the REPL's `/history` shows the same.
+pub fn text(limit: Option<usize>) -> anyhow::Result<String> {
+    let (log, read) = read_log()?;
+    if read.entries.is_empty() {
+        return Ok(format!(
+            "No audit entries yet (log: {}).\n",
+            log.path().display()
+        ));
+    }
+    let limit = limit.unwrap_or(usize::MAX);
+    let entries: Vec<&Entry> = read.entries.iter().rev().take(limit).collect();
+    Ok(table(&entries))
+}
+
+/// The log and its readable entries; unreadable lines are reported on stderr.
+fn read_log() -> anyhow::Result<(AuditLog, crate::audit::Contents)> {
     let log = AuditLog::default_location()?;
     let read = log.read()?;
     for w in &read.warnings {
         eprintln!("shipmate: warning: audit log {}: {w}", log.path().display());
     }
-    let limit = args.limit.unwrap_or(usize::MAX);
-    let entries: Vec<&Entry> = read.entries.iter().rev().take(limit).collect();
-    match args.output {
-        Output::Text if read.entries.is_empty() => output::print(&format!(
-            "No audit entries yet (log: {}).\n",
-            log.path().display()
-        ))?,
-        Output::Text => output::print(&table(&entries))?,
-        format => output::print_structured(
-            format,
-            &Listing {
-                log: log.path().display().to_string(),
-                entries,
-            },
-        )?,
-    }
-    Ok(ExitCode::Ok)
+    Ok((log, read))
 }
 
 /// The text table: id, time, decision, objects count, request.

@@ -28,6 +28,17 @@ impl Choice {
             _ => None,
         }
     }
+
+    /// Asks with `read` until the answer is a choice (saying what the choices are after a
+    /// wrong one); `None` when `read` returns `None` (input ended or was interrupted).
+    pub fn read_with(mut read: impl FnMut() -> Option<String>) -> Option<Choice> {
+        loop {
+            if let Some(choice) = Choice::parse(&read()?) {
+                return Some(choice);
+            }
+            eprintln!("answer y (apply), n (do nothing), e (edit first) or m (apply by hand)");
+        }
+    }
 }
 
 /// Asks the person. Implemented on the terminal for `ask`, on the line editor for the REPL,
@@ -66,13 +77,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn choose(&mut self, question: &str) -> Option<Choice> {
-        loop {
-            let line = Self::read_line(question)?;
-            if let Some(choice) = Choice::parse(&line) {
-                return Some(choice);
-            }
-            eprintln!("answer y (apply), n (do nothing), e (edit first) or m (apply by hand)");
-        }
+        Choice::read_with(|| Self::read_line(question))
     }
 
     fn yes_no(&mut self, question: &str) -> bool {

@@ -81,7 +81,11 @@ impl Session {
             ui.warn(&format!("not applying: {err}"));
             return self.manual(proposal, reason, ui);
         }
+        self.cancel.store(false, Ordering::SeqCst);
         self.live_schemas(proposal, ui);
+        if let Some(cancelled) = self.if_cancelled(proposal, ui) {
+            return cancelled;
+        }
         if proposal.status != Status::Proposed {
             ui.show(&render::proposal::findings(proposal, ui.style()));
             record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
@@ -89,6 +93,9 @@ impl Session {
         }
         loop {
             let review = self.review(proposal);
+            if let Some(cancelled) = self.if_cancelled(proposal, ui) {
+                return cancelled;
+            }
             if let Some((reason, err)) = &review.fallback {
                 ui.warn(&format!("not applying: {err}"));
                 return self.manual(proposal, *reason, ui);
@@ -136,17 +143,30 @@ impl Session {
         let ClusterState::Connected(cluster) = &self.cluster else {
             return;
         };
-        let live = self.runtime.block_on(add_live_schemas(
-            cluster,
-            &proposal.manifests,
-            &mut self.schemas,
-        ));
+        let (schemas, cancel) = (&mut self.schemas, &self.cancel);
+        let live = self.runtime.block_on(async {
+            tokio::select! {
+                live = add_live_schemas(cluster, &proposal.manifests, schemas) => Some(live),
+                () = super::cancelled(cancel) => None,
+            }
+        });
+        let Some(live) = live else { return };
         if let Some(note) = &live.fallback {
             ui.warn(note);
         }
         if !live.live.is_empty() {
             pipeline::revalidate_schemas(proposal, &self.schemas);
         }
+    }
+
+    /// After a step that Ctrl-C may have abandoned: the proposal counts as declined.
+    fn if_cancelled(&self, proposal: &Proposal, ui: &mut dyn Ui) -> Option<Outcome> {
+        if !self.cancel.load(Ordering::SeqCst) {
+            return None;
+        }
+        record(&Entry::untouched(proposal, Decision::Declined, None), ui);
+        ui.show("Cancelled (Ctrl-C) while checking with the cluster: nothing was applied.\n");
+        Some(Outcome::Declined)
     }
 
     /// `context (server)` for the confirmation question.
@@ -160,23 +180,33 @@ impl Session {
         }
     }
 
-    fn review(&self, proposal: &mut Proposal) -> Review {
+    /// The server dry-run and diff; abandoned (an empty review) when Ctrl-C sets the cancel
+    /// flag.
+    pub(super) fn review(&self, proposal: &mut Proposal) -> Review {
         let Ok(cluster) = self.cluster() else {
             return Review::default();
         };
         let kubectl = Kubectl::for_session(&self.options.connect, cluster);
         self.runtime.block_on(async {
-            let mut review = if proposal.manifests.is_empty() {
-                Review::default()
-            } else {
-                review(cluster, proposal, self.options.force).await
+            let checks = async {
+                let mut review = if proposal.manifests.is_empty() {
+                    Review::default()
+                } else {
+                    review(cluster, proposal, self.options.force).await
+                };
+                review_actions(cluster, &kubectl, proposal, &mut review).await;
+                review
             };
-            review_actions(cluster, &kubectl, proposal, &mut review).await;
-            review
+            tokio::select! {
+                done = checks => done,
+                () = super::cancelled(&self.cancel) => Review::default(),
+            }
         })
     }
 
-    fn edit(&mut self, proposal: &mut Proposal, ui: &mut dyn Ui) {
+    /// Opens `proposal` in `$EDITOR`, validates what comes back and shows it (the
+    /// confirmation's "edit", and the REPL's `/edit`).
+    pub fn edit(&mut self, proposal: &mut Proposal, ui: &mut dyn Ui) {
         match edit::edit(proposal) {
             Ok(Some(edited)) => {
                 edit::replace(proposal, edited);
@@ -240,8 +270,9 @@ impl Session {
         Outcome::Applied { complete }
     }
 
-    /// Hands the proposal over: manifests to a new directory, commands listed.
-    fn manual(
+    /// Hands the proposal over: manifests to a new directory, commands listed (the
+    /// confirmation's "manual", and the REPL's `/manual`).
+    pub fn manual(
         &mut self,
         proposal: &mut Proposal,
         reason: ManualReason,
@@ -263,9 +294,10 @@ impl Session {
         }
     }
 
-    /// On the first apply of a session, Ctrl-C stops being fatal: it sets the cancel flag, and
-    /// the applier sends nothing more (what is in flight finishes and is reported).
-    pub(super) fn install_interrupt_handler(&mut self) {
+    /// On the first apply of a session (from the start, in the REPL), Ctrl-C stops being
+    /// fatal: it sets the cancel flag, and the applier sends nothing more (what is in flight
+    /// finishes and is reported); a backend still working is abandoned.
+    pub fn install_interrupt_handler(&mut self) {
         if self.interrupt_installed {
             return;
         }

@@ -10,12 +10,13 @@ mod confirm;
 mod edit;
 mod execute;
 mod flow;
+mod inspect;
 mod review;
 mod undo;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 use shipmate_manifests::{Constitution, SchemaSet};
@@ -145,9 +146,18 @@ impl Session {
             .with_resource_defaults(defaults)
             .with_history(&self.history);
         let request = Request::new(text);
-        let mut proposal = self
-            .runtime
-            .block_on(self.backend.propose(&request, &mut cx))
+        let cancel = Arc::clone(&self.cancel);
+        cancel.store(false, Ordering::SeqCst);
+        let answer = self.runtime.block_on(async {
+            tokio::select! {
+                answer = self.backend.propose(&request, &mut cx) => Some(answer),
+                () = cancelled(&cancel) => None,
+            }
+        });
+        let Some(answer) = answer else {
+            anyhow::bail!("cancelled (Ctrl-C): the backend's answer was abandoned");
+        };
+        let mut proposal = answer
             .with_context(|| format!("backend `{}` could not answer", self.backend.name()))?;
         self.validate(&mut proposal);
         self.history.push(proposal.clone());
@@ -200,5 +210,12 @@ impl Session {
     /// A progress sink that reports nothing.
     pub fn quiet() -> NoProgress {
         NoProgress
+    }
+}
+
+/// Resolves once `flag` is set (polled: the flag is set from a signal handler).
+async fn cancelled(flag: &AtomicBool) {
+    while !flag.load(Ordering::SeqCst) {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }

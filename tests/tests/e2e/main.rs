@@ -10,6 +10,7 @@ mod fake_kube_kubectl;
 mod fallback;
 mod faults;
 mod history;
+mod repl;
 mod undo;
 mod validate;
 mod validate_hostile;
