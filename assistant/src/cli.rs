@@ -141,6 +141,10 @@ pub struct ClusterArgs {
     /// Take over fields that other field managers own (server-side apply `force`).
     #[arg(long)]
     pub force: bool,
+    /// Objects of one dependency tier applied at once (lower it for a rate-limited API server).
+    #[arg(long, value_name = "N", default_value_t = crate::apply::DEFAULT_CONCURRENCY,
+          value_parser = concurrency)]
+    pub concurrency: usize,
     /// After applying, follow rollouts until they complete, for at most SECONDS (default 300).
     #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "300")]
     pub wait: Option<u64>,
@@ -166,6 +170,7 @@ impl ClusterArgs {
                 self.approval
             },
             force: self.force,
+            concurrency: self.concurrency,
             wait: self.wait.map(std::time::Duration::from_secs),
             out_dir: self.out_dir.clone(),
         }
@@ -244,4 +249,12 @@ pub enum ConstitutionAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// `--concurrency`: 1 to 256.
+fn concurrency(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=256).contains(&n) => Ok(n),
+        _ => Err("expected a number of objects from 1 to 256".into()),
+    }
 }

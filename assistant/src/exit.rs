@@ -13,7 +13,6 @@ pub enum ExitCode {
     Blocked = 3,
     /// The request needs input or was not understood.
     NeedsInput = 4,
-    /// Apply failed.
-    #[allow(dead_code, reason = "the applier arrives with the cluster issue")]
+    /// Apply failed part-way (or a rollout did not complete with `--wait`).
     ApplyFailed = 5,
 }

@@ -51,6 +51,7 @@ impl ApplyOptions {
         self
     }
 
+    #[cfg(test)]
     /// Send everything with `dryRun=All`: the same report, nothing stored.
     pub fn dry_run(mut self) -> Self {
         self.dry_run = true;

@@ -9,17 +9,14 @@ mod restore;
 mod target;
 mod wait;
 
-pub use crate::order::{Tier, apply_order, tier};
 pub use actions::{
-    ActionError, ActionOptions, ActionOutcome, ActionPlan, How, Interactive, KeyChanges, Kubectl,
-    NativeAction, NativeOp, OutputSink, Prior, RESTARTED_AT, Stream, Taint, Undo, WriteSink,
+    ActionError, ActionOptions, ActionOutcome, ActionPlan, Kubectl, Prior, Undo, WriteSink,
     plan_action, undo_of,
 };
-pub use applier::{Applied, Applier, ApplyOptions, ApplyReport, Failed};
+pub use applier::{Applier, ApplyOptions, ApplyReport, DEFAULT_CONCURRENCY};
 pub use diff::{DiffKind, ObjectDiff, diff};
-pub use dry_run::{DryRun, dry_run};
-pub use restore::Restored;
-pub use wait::{Progress, Rollout, WaitError, WaitOptions, wait_for_rollouts};
+pub use dry_run::dry_run;
+pub use wait::{Progress, WaitOptions, wait_for_rollouts};
 
 /// The field manager shipmate applies as.
 pub const FIELD_MANAGER: &str = "shipmate";

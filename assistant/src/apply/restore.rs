@@ -16,8 +16,6 @@ pub struct Restored {
     pub object: ObjectRef,
     /// The live object before (`None`: it was gone).
     pub before: Option<Value>,
-    /// The object as stored afterwards (`None`: deleted).
-    pub after: Option<Value>,
 }
 
 impl Applier<'_> {
@@ -37,27 +35,28 @@ impl Applier<'_> {
         let sent = match &before {
             Some(live) => {
                 body["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"].clone();
-                let obj = dynamic(&body, &target.object)?;
-                target
-                    .api()
-                    .replace(&target.object.name, &params, &obj)
-                    .await
-                    .map_err(|e| ClusterError::from_kube(e, &target.op("update")))
+                match dynamic(&body, &target.object) {
+                    Ok(obj) => target
+                        .api()
+                        .replace(&target.object.name, &params, &obj)
+                        .await
+                        .map_err(|e| ClusterError::from_kube(e, &target.op("update"))),
+                    Err(e) => Err(e),
+                }
             }
-            None => {
-                let obj = dynamic(&body, &target.object)?;
-                target
+            None => match dynamic(&body, &target.object) {
+                Ok(obj) => target
                     .api()
                     .create(&params, &obj)
                     .await
-                    .map_err(|e| ClusterError::from_kube(e, &target.op("create")))
-            }
+                    .map_err(|e| ClusterError::from_kube(e, &target.op("create"))),
+                Err(e) => Err(e),
+            },
         };
-        let after = sent.map_err(|e| unknown_if_unanswered(&target.object, e, dry_run))?;
+        sent.map_err(|e| unknown_if_unanswered(&target.object, e, dry_run))?;
         Ok(Restored {
             object: target.object,
             before,
-            after: Some(serde_json::to_value(after).unwrap_or(Value::Null)),
         })
     }
 
@@ -90,7 +89,6 @@ impl Applier<'_> {
         Ok(Restored {
             object: target.object,
             before,
-            after: None,
         })
     }
 
@@ -101,16 +99,11 @@ impl Applier<'_> {
     }
 }
 
-fn dynamic(body: &Value, object: &ObjectRef) -> Result<DynamicObject, Failed> {
-    serde_json::from_value(body.clone()).map_err(|e| {
-        fail(
-            object,
-            ClusterError::Invalid {
-                object: object.to_string(),
-                code: 400,
-                message: format!("the recorded object cannot be sent: {e}"),
-            },
-        )
+fn dynamic(body: &Value, object: &ObjectRef) -> Result<DynamicObject, ClusterError> {
+    serde_json::from_value(body.clone()).map_err(|e| ClusterError::Invalid {
+        object: object.to_string(),
+        code: 400,
+        message: format!("the recorded object cannot be sent: {e}"),
     })
 }
 

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 use shipmate_e2e::fake_kube::{FakeCluster, Fault};
 
+use super::applier::Applied;
 use super::*;
 use crate::cluster::tests::{connect, runtime};
 use crate::cluster::{ClusterError, FieldConflict};
@@ -290,7 +291,7 @@ fn forbidden_on_the_second_object_stops_there() {
             failed.error.to_string(),
             "forbidden (403) on Service/web in namespace default: your account lacks patch on services in namespace default"
         );
-        assert!(failed.error.wants_manual_fallback());
+        assert!(failed.error.manual_reason().is_some());
         let rest: Vec<_> = report.not_attempted.iter().map(|o| o.kind.as_str()).collect();
         assert_eq!(rest, ["Deployment", "Ingress"]);
         assert!(fake.get("deploy/default/web").is_none());

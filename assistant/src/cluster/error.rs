@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use shipmate_plugins::ManualReason;
+
 /// A field that another field manager owns, from a server-side apply conflict.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldConflict {
@@ -199,16 +201,17 @@ impl ClusterError {
         }
     }
 
-    /// Whether the failure means "no access" (401/403) or "no cluster", the cases where the
-    /// manual fallback is the way forward.
-    pub fn wants_manual_fallback(&self) -> bool {
-        matches!(
-            self,
-            ClusterError::NoKubeconfig { .. }
-                | ClusterError::Unreachable { .. }
-                | ClusterError::Unauthorized { .. }
-                | ClusterError::Forbidden { .. }
-        )
+    /// Why the manual fallback is the way forward after this failure — no cluster, no access
+    /// (401/403), unreachable — or `None` when it is a problem with the change itself.
+    pub fn manual_reason(&self) -> Option<ManualReason> {
+        match self {
+            ClusterError::NoKubeconfig { .. } => Some(ManualReason::NoCluster),
+            ClusterError::Unreachable { .. } => Some(ManualReason::Unreachable),
+            ClusterError::Unauthorized { .. } | ClusterError::Forbidden { .. } => {
+                Some(ManualReason::NoPermission)
+            }
+            _ => None,
+        }
     }
 }
 

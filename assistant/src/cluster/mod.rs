@@ -17,10 +17,12 @@ use kube::config::KubeConfigOptions;
 use kube::core::{ApiResource, GroupVersionKind};
 use kube::{Client, Config};
 
-pub use error::{ClusterError, FieldConflict, Operation};
+#[cfg(test)]
+pub use error::FieldConflict;
+pub use error::{ClusterError, Operation};
 pub use kubeconfig::{KubeconfigSource, locate};
 pub use object::ObjectRef;
-pub use openapi::{LiveSchemas, OpenApiDocuments, add_live_schemas};
+pub use openapi::add_live_schemas;
 
 /// How to connect: the `--kubeconfig` and `--context` flags.
 #[derive(Debug, Clone, Default)]

@@ -175,7 +175,7 @@ fn unreachable_server_is_named_with_its_url() {
             msg.starts_with(&format!("cluster unreachable at {url}: ")),
             "{msg}"
         );
-        assert!(err.wants_manual_fallback());
+        assert!(err.manual_reason().is_some());
     });
 }
 

@@ -11,7 +11,7 @@ use crate::cli::{ApplyArgs, Output};
 use crate::commands::{ask, validate};
 use crate::exit::ExitCode;
 use crate::session::Ui;
-use crate::{output, pipeline, render};
+use crate::{output, render};
 
 /// Runs `shipmate apply`.
 pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
@@ -46,7 +46,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         "files",
         &format!("apply {}", paths.join(" ")),
         Status::Proposed,
-        &format!(
+        format!(
             "Apply {} object(s) from {}",
             manifests.len(),
             paths.join(", ")

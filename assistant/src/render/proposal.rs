@@ -23,15 +23,6 @@ pub struct Handover {
     pub write_failed: bool,
 }
 
-/// Renders a proposal for a terminal, ending with the manual steps: the directory the
-/// manifests were written to (from `p.applied`) and the exact commands to run.
-pub fn render(p: &Proposal, handover: Handover, style: Style) -> String {
-    let mut out = body(p, style);
-    out.push('\n');
-    out.push_str(&manual_steps(p, handover, style));
-    out
-}
-
 /// The proposal itself: status and summary, manifests, actions, findings and questions.
 pub fn body(p: &Proposal, style: Style) -> String {
     let mut out = String::new();
@@ -223,7 +214,8 @@ mod tests {
             reason: ManualReason::NoApply,
             write_failed: false,
         };
-        let text = render(&p, handover, Style::for_stdout());
+        let text =
+            body(&p, Style::for_stdout()) + "\n" + &manual_steps(&p, handover, Style::for_stdout());
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("password") && text.contains(MASK));
         assert!(text.contains("nothing was applied (--no-apply was given)"));
@@ -245,7 +237,8 @@ mod tests {
             reason: ManualReason::NoCluster,
             write_failed: false,
         };
-        let text = render(&p, handover, Style::for_stdout());
+        let text =
+            body(&p, Style::for_stdout()) + "\n" + &manual_steps(&p, handover, Style::for_stdout());
         assert!(
             text.ends_with(
                 "The manifests are in 'shipmate-out/20261126-120000-create it':\n  \

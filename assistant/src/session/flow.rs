@@ -9,7 +9,7 @@ use shipmate_plugins::{Applied, ManualReason, Proposal, Status};
 
 use super::confirm::{Choice, Prompter};
 use super::execute::{Execution, audit_entry, cluster_apply, execute, rollouts};
-use super::review::{Review, fallback_reason, review, review_actions};
+use super::review::{Review, review, review_actions};
 use super::{ClusterState, Session, edit};
 use crate::apply::{ApplyOptions, Kubectl, Progress, WaitOptions, wait_for_rollouts};
 use crate::audit::{AuditLog, Decision, Entry};
@@ -77,7 +77,7 @@ impl Session {
         }
         self.connect();
         if let Err(err) = self.cluster() {
-            let reason = fallback_reason(err).unwrap_or(ManualReason::NoCluster);
+            let reason = err.manual_reason().unwrap_or(ManualReason::NoCluster);
             ui.warn(&format!("not applying: {err}"));
             return self.manual(proposal, reason, ui);
         }
@@ -227,6 +227,7 @@ impl Session {
         };
         let opts = ApplyOptions::new()
             .force(self.options.force)
+            .concurrency(self.options.concurrency)
             .cancel_on(flag);
         let kubectl = Kubectl::for_session(&self.options.connect, cluster);
         let ex: Execution =

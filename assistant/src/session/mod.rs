@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 use shipmate_manifests::{Constitution, SchemaSet};
-use shipmate_plugins::{Backend, Context, NoProgress, Progress, Proposal, Request};
+use shipmate_plugins::{Backend, Context, Progress, Proposal, Request};
 
 pub use approval::Approval;
 pub use confirm::{Choice, Prompter, TerminalPrompter};
@@ -32,7 +32,7 @@ use crate::cluster::{Cluster, ClusterError, ConnectOptions};
 use crate::pipeline;
 
 /// How a session is set up (from the command line).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SessionOptions {
     /// `--kubeconfig` / `--context`.
     pub connect: ConnectOptions,
@@ -42,10 +42,26 @@ pub struct SessionOptions {
     pub approval: Approval,
     /// `--force`: take over fields other managers own.
     pub force: bool,
+    /// Objects of one tier applied at once.
+    pub concurrency: usize,
     /// `--wait`: follow rollouts until they complete (or time out).
     pub wait: Option<std::time::Duration>,
     /// `--out-dir`: base directory of the manual fallback.
     pub out_dir: Option<PathBuf>,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            connect: ConnectOptions::default(),
+            namespace: None,
+            approval: Approval::default(),
+            force: false,
+            concurrency: crate::apply::DEFAULT_CONCURRENCY,
+            wait: None,
+            out_dir: None,
+        }
+    }
 }
 
 /// What [`Session::cluster`] says before [`Session::connect`].
@@ -117,11 +133,6 @@ impl Session {
     /// The flag a Ctrl-C handler sets to cancel the current step.
     pub fn cancel_flag(&self) -> Arc<AtomicBool> {
         Arc::clone(&self.cancel)
-    }
-
-    /// Proposals of this session, oldest first (what "it" refers to).
-    pub fn history(&self) -> &[Proposal] {
-        &self.history
     }
 
     /// Forgets the conversation (the REPL's `/clear`).
@@ -205,11 +216,6 @@ impl Session {
     /// Runs `future` on the session's runtime.
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
-    }
-
-    /// A progress sink that reports nothing.
-    pub fn quiet() -> NoProgress {
-        NoProgress
     }
 }
 

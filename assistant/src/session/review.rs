@@ -10,7 +10,7 @@ use crate::apply::{
     ActionError, ActionOptions, ActionPlan, Applier, Kubectl, ObjectDiff, diff, dry_run,
     plan_action,
 };
-use crate::cluster::{Cluster, ClusterError};
+use crate::cluster::Cluster;
 use crate::shell;
 
 /// What the cluster made of a proposal.
@@ -26,18 +26,6 @@ pub struct Review {
     pub actions: Vec<String>,
     /// Why the proposal must go to the manual fallback instead, with the error that says so.
     pub fallback: Option<(ManualReason, String)>,
-}
-
-/// The manual-fallback reason for a cluster error that means "no way to apply from here".
-pub fn fallback_reason(err: &ClusterError) -> Option<ManualReason> {
-    match err {
-        ClusterError::NoKubeconfig { .. } => Some(ManualReason::NoCluster),
-        ClusterError::Unreachable { .. } => Some(ManualReason::Unreachable),
-        ClusterError::Unauthorized { .. } | ClusterError::Forbidden { .. } => {
-            Some(ManualReason::NoPermission)
-        }
-        _ => None,
-    }
 }
 
 /// Checks how each action will run: native ones are dry-run on the server (a failure is a
@@ -83,9 +71,9 @@ pub async fn review_actions(
                 match applier.run_native(&native, &action.argv, &opts).await {
                     Ok(outcome) => review.actions.push(format!("$ {line}: native: {outcome}")),
                     Err(ActionError::Cluster { source, .. })
-                        if fallback_reason(&source).is_some() =>
+                        if source.manual_reason().is_some() =>
                     {
-                        let reason = fallback_reason(&source).unwrap_or(ManualReason::NoCluster);
+                        let reason = source.manual_reason().unwrap_or(ManualReason::NoCluster);
                         review.fallback.get_or_insert((reason, source.to_string()));
                     }
                     Err(err) => findings.push(Finding {
@@ -120,7 +108,7 @@ pub async fn review(cluster: &Cluster, proposal: &mut Proposal, force: bool) -> 
                     .push(diff(run.object, run.live.as_ref(), &result));
             }
             Err(err) => {
-                if let Some(reason) = fallback_reason(&err) {
+                if let Some(reason) = err.manual_reason() {
                     review.fallback.get_or_insert((reason, err.to_string()));
                     continue;
                 }

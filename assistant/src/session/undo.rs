@@ -172,7 +172,7 @@ fn undo_entry(undone: &Entry, results: &[StepResult]) -> Entry {
         "undo",
         &format!("undo {}", undone.id),
         Status::Proposed,
-        &format!("Undo: {}", undone.summary),
+        format!("Undo: {}", undone.summary),
     );
     let mut objects = Vec::new();
     for r in results {

@@ -37,11 +37,10 @@ use serde_json::Value;
 use crate::cluster::ObjectRef;
 
 pub use error::ActionError;
-pub use kubectl::{Kubectl, OutputSink, Stream, WriteSink};
-pub use ops::{KeyChanges, NativeOp, Taint};
-pub use plan::{ActionPlan, Interactive, NativeAction, plan_action};
+pub use kubectl::{Kubectl, OutputSink, WriteSink};
+pub use ops::NativeOp;
+pub use plan::{ActionPlan, plan_action};
 pub use undo::{Undo, recreatable, undo_of};
-pub use workload::RESTARTED_AT;
 
 /// How an action ran.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

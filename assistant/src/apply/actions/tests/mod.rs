@@ -11,6 +11,9 @@ use serde_json::Value;
 use shipmate_e2e::fake_kube::FakeCluster;
 use shipmate_plugins::Action;
 
+use super::kubectl::Stream;
+use super::ops::KeyChanges;
+use super::plan::{Interactive, NativeAction};
 use super::*;
 use crate::apply::Applier;
 use crate::cluster::Cluster;
