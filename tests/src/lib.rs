@@ -100,14 +100,20 @@ impl Sandbox {
         cmd
     }
 
-    /// Runs `shipmate ask ARGS…` against `cluster`, with no standard input.
-    pub fn ask_on(&self, cluster: &fake_kube::FakeCluster, args: &[&str]) -> std::process::Output {
+    /// Runs `shipmate ARGS…` against `cluster`, with no standard input.
+    pub fn run_on(&self, cluster: &fake_kube::FakeCluster, args: &[&str]) -> std::process::Output {
         self.shipmate_on(cluster)
-            .arg("ask")
             .args(args)
             .stdin(std::process::Stdio::null())
             .output()
             .expect("run shipmate")
+    }
+
+    /// Runs `shipmate ask ARGS…` against `cluster`, with no standard input.
+    pub fn ask_on(&self, cluster: &fake_kube::FakeCluster, args: &[&str]) -> std::process::Output {
+        let mut all = vec!["ask"];
+        all.extend_from_slice(args);
+        self.run_on(cluster, &all)
     }
 
     /// The audit log's entries, oldest first (empty when there is no log).
@@ -164,6 +170,23 @@ pub fn kubectl() -> Option<PathBuf> {
         );
     }
     found
+}
+
+/// A run's standard output as JSON; panics with both streams when it is not.
+pub fn stdout_json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// The text of a file under `tests/fixtures/`.
+pub fn fixture_text(name: &str) -> String {
+    let path = fixture(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Path of a file under `tests/fixtures/`.

@@ -3,32 +3,11 @@
 //! without asking through the real kubectl, their output streamed; a missing kubectl hands the
 //! command over instead.
 
-use std::process::Output;
-
 use serde_json::Value;
-use shipmate_e2e::Sandbox;
 use shipmate_e2e::fake_kube::FakeCluster;
+use shipmate_e2e::{Sandbox, stdout_json};
 
 const WEB: &str = "deploy nginx:1.27.1 as web with 2 replicas on port 80";
-
-fn run(sandbox: &Sandbox, fake: &FakeCluster, args: &[&str]) -> Output {
-    sandbox
-        .shipmate_on(fake)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run shipmate")
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
 
 fn replicas(fake: &FakeCluster) -> Value {
     fake.get("deploy/default/web").unwrap()["spec"]["replicas"].clone()
@@ -39,13 +18,14 @@ fn scale_runs_natively_and_undo_scales_back() {
     let fake = FakeCluster::start();
     let sandbox = Sandbox::new();
     assert!(
-        run(&sandbox, &fake, &["ask", "--yes", WEB])
+        sandbox
+            .run_on(&fake, &["ask", "--yes", WEB])
             .status
             .success()
     );
 
     // Without --yes: the dry-run preview, and nothing changes.
-    let out = run(&sandbox, &fake, &["ask", "scale web to 5"]);
+    let out = sandbox.run_on(&fake, &["ask", "scale web to 5"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("native: scale") && stdout.contains("2 → 5 (dry run)"),
@@ -53,12 +33,8 @@ fn scale_runs_natively_and_undo_scales_back() {
     );
     assert_eq!(replicas(&fake), 2);
 
-    let out = run(
-        &sandbox,
-        &fake,
-        &["ask", "--yes", "-o", "json", "scale web to 5"],
-    );
-    let p = json(&out);
+    let out = sandbox.run_on(&fake, &["ask", "--yes", "-o", "json", "scale web to 5"]);
+    let p = stdout_json(&out);
     assert_eq!(p["applied"]["actions"][0]["result"], "done", "{p}");
     assert_eq!(replicas(&fake), 5);
     let entry = sandbox.audit_entries().pop().unwrap();
@@ -67,7 +43,7 @@ fn scale_runs_natively_and_undo_scales_back() {
         serde_json::json!({"replicas": 2})
     );
 
-    let out = run(&sandbox, &fake, &["undo", "--yes"]);
+    let out = sandbox.run_on(&fake, &["undo", "--yes"]);
     assert!(
         out.status.success(),
         "{}",
@@ -80,13 +56,9 @@ fn scale_runs_natively_and_undo_scales_back() {
 fn a_native_action_on_a_missing_object_is_blocked_by_the_dry_run() {
     let fake = FakeCluster::start();
     let sandbox = Sandbox::new();
-    let out = run(
-        &sandbox,
-        &fake,
-        &["ask", "--yes", "-o", "json", "scale web to 5"],
-    );
+    let out = sandbox.run_on(&fake, &["ask", "--yes", "-o", "json", "scale web to 5"]);
     assert_eq!(out.status.code(), Some(3));
-    let p = json(&out);
+    let p = stdout_json(&out);
     assert_eq!(p["status"], "blocked");
     let finding = &p["findings"][0];
     assert_eq!(finding["gate"], "server-dry-run");
@@ -105,7 +77,8 @@ fn read_only_actions_run_without_asking_through_kubectl() {
     fake.allow_anonymous(true);
     let sandbox = Sandbox::new();
     assert!(
-        run(&sandbox, &fake, &["ask", "--yes", WEB])
+        sandbox
+            .run_on(&fake, &["ask", "--yes", WEB])
             .status
             .success()
     );
@@ -140,7 +113,7 @@ fn a_missing_kubectl_hands_the_command_over() {
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
-    let p = json(&out);
+    let p = stdout_json(&out);
     assert!(
         p["applied"].is_null() || p["applied"]["mode"] == "manual",
         "{p}"

@@ -4,21 +4,11 @@
 
 use std::process::Output;
 
-use serde_json::{Value, json};
-use shipmate_e2e::Sandbox;
+use serde_json::json;
 use shipmate_e2e::fake_kube::{FakeCluster, Fault};
+use shipmate_e2e::{Sandbox, stdout_json};
 
 const WEB: &str = "deploy nginx:1.27.1 as web with 2 replicas on port 80 and expose it";
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -30,7 +20,7 @@ fn yes_applies_in_order_and_records_prior_state() {
     let sandbox = Sandbox::new();
     let out = sandbox.ask_on(&fake, &["--yes", "-o", "json", WEB]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let p = json(&out);
+    let p = stdout_json(&out);
     let applied = &p["applied"];
     assert_eq!(applied["mode"], "cluster");
     assert_eq!(applied["complete"], true);
@@ -75,7 +65,7 @@ fn yes_applies_in_order_and_records_prior_state() {
     assert_eq!(entry["objects"][1]["prior"], json!({"state": "absent"}));
 
     // Applying again changes nothing and says so; the prior state is the live object.
-    let again = json(&sandbox.ask_on(&fake, &["--yes", "-o", "json", WEB]));
+    let again = stdout_json(&sandbox.ask_on(&fake, &["--yes", "-o", "json", WEB]));
     assert_eq!(again["applied"]["objects"][1]["result"], "unchanged");
     let entries = sandbox.audit_entries();
     let prior = &entries.last().unwrap()["objects"][1]["prior"];
@@ -89,7 +79,7 @@ fn without_yes_and_without_a_terminal_nothing_is_applied() {
     let sandbox = Sandbox::new();
     let out = sandbox.ask_on(&fake, &["-o", "json", WEB]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let p = json(&out);
+    let p = stdout_json(&out);
     assert_eq!(p["applied"]["mode"], "manual");
     assert_eq!(p["applied"]["reason"], "not_confirmed");
     assert!(fake.get("deploy/default/web").is_none());
@@ -120,7 +110,7 @@ fn a_forbidden_dry_run_falls_back_to_manual_with_the_reason() {
     let sandbox = Sandbox::new();
     let out = sandbox.ask_on(&fake, &["--yes", "-o", "json", WEB]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let p = json(&out);
+    let p = stdout_json(&out);
     assert_eq!(p["applied"]["mode"], "manual");
     assert_eq!(p["applied"]["reason"], "no_permission");
     assert!(stderr(&out).contains("forbidden (403)"), "{}", stderr(&out));
@@ -143,7 +133,7 @@ fn a_failure_mid_apply_stops_reports_and_offers_undo() {
     let sandbox = Sandbox::new();
     let out = sandbox.ask_on(&fake, &["--yes", "-o", "json", WEB]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
-    let p = json(&out);
+    let p = stdout_json(&out);
     let applied = &p["applied"];
     assert_eq!(applied["complete"], false);
     assert_eq!(applied["objects"][0]["result"], "created");
@@ -171,7 +161,7 @@ fn a_server_rejection_blocks_with_a_finding() {
     let sandbox = Sandbox::new();
     let out = sandbox.ask_on(&fake, &["--yes", "-o", "json", WEB]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let p = json(&out);
+    let p = stdout_json(&out);
     assert_eq!(p["status"], "blocked");
     assert!(
         p["findings"]
@@ -192,7 +182,7 @@ fn an_unreachable_server_falls_back_to_manual() {
     fake.inject(Fault::go_away_after(0));
     let sandbox = Sandbox::new();
     let out = sandbox.ask_on(&fake, &["--yes", "-o", "json", WEB]);
-    let p = json(&out);
+    let p = stdout_json(&out);
     assert_eq!(p["applied"]["mode"], "manual", "{}", stderr(&out));
     assert_eq!(p["applied"]["reason"], "unreachable");
     assert!(

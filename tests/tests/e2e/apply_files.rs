@@ -5,40 +5,13 @@
 use std::path::Path;
 use std::process::Output;
 
-use serde_json::Value;
-use shipmate_e2e::Sandbox;
 use shipmate_e2e::fake_kube::FakeCluster;
+use shipmate_e2e::{Sandbox, fixture_text, stdout_json};
 
-const WIDGET_CRD: &str = "
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              size: {type: integer}
-";
-
-fn apply(sandbox: &Sandbox, fake: &FakeCluster, args: &[&str]) -> Output {
-    sandbox
-        .shipmate_on(fake)
-        .arg("apply")
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run shipmate")
+fn run_apply(sandbox: &Sandbox, fake: &FakeCluster, args: &[&str]) -> Output {
+    let mut all = vec!["apply"];
+    all.extend_from_slice(args);
+    sandbox.run_on(fake, &all)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
@@ -47,34 +20,24 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     path.display().to_string()
 }
 
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
 #[test]
 fn custom_resources_are_validated_against_the_clusters_schema() {
     let fake = FakeCluster::start();
-    fake.seed(WIDGET_CRD);
+    fake.seed(shipmate_e2e::fixture_text("widget-crd.yaml").as_str());
     let sandbox = Sandbox::new();
     let typo = write(
         &sandbox.work(),
         "widget.yaml",
         "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {sise: 3}\n",
     );
-    let out = apply(&sandbox, &fake, &[&typo, "--yes", "-o", "json"]);
+    let out = run_apply(&sandbox, &fake, &[&typo, "--yes", "-o", "json"]);
     assert_eq!(
         out.status.code(),
         Some(3),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let p = json(&out);
+    let p = stdout_json(&out);
     let finding = &p["findings"][0];
     assert_eq!(finding["gate"], "schema", "{p}");
     assert!(
@@ -88,14 +51,17 @@ fn custom_resources_are_validated_against_the_clusters_schema() {
         "widget.yaml",
         "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n",
     );
-    let out = apply(&sandbox, &fake, &[&good, "--yes", "-o", "json"]);
+    let out = run_apply(&sandbox, &fake, &[&good, "--yes", "-o", "json"]);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(json(&out)["applied"]["objects"][0]["result"], "created");
+    assert_eq!(
+        stdout_json(&out)["applied"]["objects"][0]["result"],
+        "created"
+    );
 }
 
 #[test]
@@ -107,7 +73,7 @@ fn unreadable_documents_stop_everything_before_the_cluster() {
         "bad.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n",
     );
-    let out = apply(&sandbox, &fake, &[&bad, "--yes"]);
+    let out = run_apply(&sandbox, &fake, &[&bad, "--yes"]);
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -117,27 +83,16 @@ fn unreadable_documents_stop_everything_before_the_cluster() {
     assert!(fake.requests().is_empty(), "the cluster was not contacted");
 }
 
-const DEPLOYMENT: &str = "
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, labels: {app: web}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27.1
-";
-
 #[test]
 fn wait_follows_the_rollout_and_times_out_with_how_to_continue() {
     let fake = FakeCluster::start();
     let sandbox = Sandbox::new();
-    let file = write(&sandbox.work(), "web.yaml", DEPLOYMENT);
-    let out = apply(
+    let file = write(
+        &sandbox.work(),
+        "web.yaml",
+        &fixture_text("web-deployment.yaml"),
+    );
+    let out = run_apply(
         &sandbox,
         &fake,
         &[&file, "--yes", "--no-gates", "--wait", "-o", "json"],
@@ -148,18 +103,18 @@ fn wait_follows_the_rollout_and_times_out_with_how_to_continue() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(json(&out)["applied"]["rollouts_complete"], true);
+    assert_eq!(stdout_json(&out)["applied"]["rollouts_complete"], true);
 
     fake.complete_rollouts(false);
-    let changed = DEPLOYMENT.replace("replicas: 2", "replicas: 3");
+    let changed = fixture_text("web-deployment.yaml").replace("replicas: 2", "replicas: 3");
     let file = write(&sandbox.work(), "web.yaml", &changed);
-    let out = apply(
+    let out = run_apply(
         &sandbox,
         &fake,
         &[&file, "--yes", "--no-gates", "--wait=1", "-o", "json"],
     );
     assert_eq!(out.status.code(), Some(5));
-    assert_eq!(json(&out)["applied"]["rollouts_complete"], false);
+    assert_eq!(stdout_json(&out)["applied"]["rollouts_complete"], false);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("timed out") && stderr.contains("kubectl rollout status deployment/web"),

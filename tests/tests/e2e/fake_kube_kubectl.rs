@@ -303,35 +303,13 @@ fn dry_run_server_stores_nothing() {
     );
 }
 
-const WIDGET_CRD: &str = "apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              size: {type: integer}
-";
-
 #[test]
 fn custom_resources_of_created_crds_are_served() {
     let cluster = FakeCluster::start();
     let Some(k) = Kubectl::new(&cluster) else {
         return;
     };
-    let crd = k.write("crd.yaml", WIDGET_CRD);
+    let crd = k.write("crd.yaml", &shipmate_e2e::fixture_text("widget-crd.yaml"));
     let cr = k.write(
         "widget.yaml",
         "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n",

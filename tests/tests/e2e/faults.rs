@@ -2,58 +2,30 @@
 //! on one object, and Ctrl-C. Each must leave a clear report, an audit entry that says exactly
 //! what was applied (with prior states, so undo works), and nothing half-written.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use shipmate_e2e::Sandbox;
 use shipmate_e2e::fake_kube::{FakeCluster, Fault};
+use shipmate_e2e::{Sandbox, fixture_text, stdout_json};
 
 /// Objects that apply in three tiers: ConfigMap, Service, Deployment.
-const APP: &str = "
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: web}
-data: {LOG_LEVEL: info}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, labels: {app: web}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx:1.27.1}]
-";
+fn app() -> String {
+    let head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata: {LOG_LEVEL: info}\n---\n\
+                apiVersion: v1\nkind: Service\nmetadata: {name: web}\n\
+                spec: {selector: {app: web}, ports: [{port: 80}]}\n---\n";
+    format!("{head}{}", fixture_text("web-deployment.yaml"))
+}
 
 fn apply_cmd(sandbox: &Sandbox, fake: &FakeCluster) -> Command {
     let file = sandbox.work().join("app.yaml");
-    std::fs::write(&file, APP).unwrap();
+    std::fs::write(&file, app()).unwrap();
     let mut cmd = sandbox.shipmate_on(fake);
     cmd.arg("apply")
         .arg(&file)
         .args(["--yes", "--no-gates", "-o", "json"])
         .stdin(Stdio::null());
     cmd
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 fn results(v: &Value) -> Vec<(String, String)> {
@@ -87,7 +59,7 @@ fn a_403_on_one_object_stops_there_and_the_audit_says_so() {
     let sandbox = Sandbox::new();
     let out = apply_cmd(&sandbox, &fake).output().unwrap();
     assert_eq!(out.status.code(), Some(5));
-    let applied = &json(&out)["applied"];
+    let applied = &stdout_json(&out)["applied"];
     assert_eq!(
         results(&applied["objects"]),
         pairs(&[
@@ -164,7 +136,7 @@ fn the_server_going_away_mid_apply_leaves_an_exact_report() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let applied = &json(&out)["applied"];
+    let applied = &stdout_json(&out)["applied"];
     let got = results(&applied["objects"]);
     assert_eq!(got[0], pairs(&[("ConfigMap", "created")])[0], "{applied}");
     assert!(
@@ -216,7 +188,7 @@ fn ctrl_c_during_apply_stops_sending_and_reports() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let applied = &json(&out)["applied"];
+    let applied = &stdout_json(&out)["applied"];
     assert_eq!(applied["cancelled"], true, "{applied}");
     // What was in flight finished and is reported; nothing after it was sent. The report
     // and the cluster agree object by object.

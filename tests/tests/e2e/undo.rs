@@ -1,33 +1,11 @@
 //! `shipmate undo` against the fake API server: put back what was changed, delete what was
 //! created, one entry at a time (newest first), refusing the wrong cluster and a second undo.
 
-use std::process::Output;
-
-use serde_json::Value;
-use shipmate_e2e::Sandbox;
 use shipmate_e2e::fake_kube::FakeCluster;
+use shipmate_e2e::{Sandbox, stdout_json};
 
 fn web(replicas: u32) -> String {
     format!("deploy nginx:1.27.1 as web with {replicas} replicas on port 80 and expose it")
-}
-
-fn run(sandbox: &Sandbox, fake: &FakeCluster, args: &[&str]) -> Output {
-    sandbox
-        .shipmate_on(fake)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run shipmate")
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 #[test]
@@ -35,12 +13,14 @@ fn undo_restores_then_deletes_newest_first() {
     let fake = FakeCluster::start();
     let sandbox = Sandbox::new();
     assert!(
-        run(&sandbox, &fake, &["ask", "--yes", &web(2)])
+        sandbox
+            .run_on(&fake, &["ask", "--yes", &web(2)])
             .status
             .success()
     );
     assert!(
-        run(&sandbox, &fake, &["ask", "--yes", &web(3)])
+        sandbox
+            .run_on(&fake, &["ask", "--yes", &web(3)])
             .status
             .success()
     );
@@ -50,7 +30,7 @@ fn undo_restores_then_deletes_newest_first() {
     );
 
     // Without --yes and without a terminal it only shows what it would do.
-    let out = run(&sandbox, &fake, &["undo"]);
+    let out = sandbox.run_on(&fake, &["undo"]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("restore Deployment/web"), "{stdout}");
@@ -64,14 +44,14 @@ fn undo_restores_then_deletes_newest_first() {
         3
     );
 
-    let out = run(&sandbox, &fake, &["undo", "--yes", "-o", "json"]);
+    let out = sandbox.run_on(&fake, &["undo", "--yes", "-o", "json"]);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report = json(&out);
+    let report = stdout_json(&out);
     assert_eq!(report["complete"], true);
     let entries = sandbox.audit_entries();
     assert_eq!(
@@ -85,8 +65,8 @@ fn undo_restores_then_deletes_newest_first() {
     );
 
     // The next undo takes the first apply: it created both objects, so they are deleted.
-    let out = run(&sandbox, &fake, &["undo", "--yes", "-o", "json"]);
-    let report = json(&out);
+    let out = sandbox.run_on(&fake, &["undo", "--yes", "-o", "json"]);
+    let report = stdout_json(&out);
     assert_eq!(report["undoes"], entries[0]["id"]);
     let results: Vec<&str> = report["steps"]
         .as_array()
@@ -99,11 +79,11 @@ fn undo_restores_then_deletes_newest_first() {
     assert!(fake.get("svc/default/web").is_none());
 
     // Nothing left; an explicit id that was undone is refused.
-    let out = run(&sandbox, &fake, &["undo", "--yes"]);
+    let out = sandbox.run_on(&fake, &["undo", "--yes"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to undo"));
     let id = entries[0]["id"].as_str().unwrap();
-    let out = run(&sandbox, &fake, &["undo", "--yes", id]);
+    let out = sandbox.run_on(&fake, &["undo", "--yes", id]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("already undone"));
 }
 
@@ -113,11 +93,12 @@ fn undo_refuses_another_cluster() {
     let second = FakeCluster::start();
     let sandbox = Sandbox::new();
     assert!(
-        run(&sandbox, &first, &["ask", "--yes", &web(2)])
+        sandbox
+            .run_on(&first, &["ask", "--yes", &web(2)])
             .status
             .success()
     );
-    let out = run(&sandbox, &second, &["undo", "--yes"]);
+    let out = sandbox.run_on(&second, &["undo", "--yes"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -8,30 +8,6 @@ use shipmate_manifests::{SchemaSet, SchemaVerdict};
 use super::*;
 use crate::cluster::tests::{connect, runtime};
 
-const WIDGET_CRD: &str = "
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            required: [size]
-            properties:
-              size: {type: integer}
-              port: {x-kubernetes-int-or-string: true, anyOf: [{type: integer}, {type: string}]}
-";
-
 fn widget(spec: Value) -> Value {
     json!({"apiVersion": "example.com/v1", "kind": "Widget",
            "metadata": {"name": "w", "namespace": "default"}, "spec": spec})
@@ -102,7 +78,7 @@ fn fetches_only_the_needed_documents_once_per_session() {
 #[test]
 fn a_crd_in_the_cluster_validates_custom_resources_without_crd_flag() {
     let fake = FakeCluster::start();
-    fake.seed(WIDGET_CRD);
+    fake.seed(shipmate_e2e::fixture_text("widget-crd.yaml").as_str());
     let dir = tempfile::tempdir().unwrap();
     let manifests = [
         widget(json!({"size": 3, "port": "http"})),
