@@ -115,7 +115,7 @@ pub fn execution(applied: &ClusterApply, style: Style) -> String {
         style.paint(Tone::Bad, "✗ stopped at the first failure")
     };
     let id = applied.audit_id.as_deref().map_or_else(String::new, |id| {
-        format!(" (audit {id}; undo: shipmate undo {id})")
+        format!(" (audit {id}; to undo: `shipmate undo {id}`, or /undo in the REPL)")
     });
     let _ = writeln!(out, "{verdict} to {}{id}", applied.server);
     out

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shipmate_plugins::{Action, Proposal};
 
+/// Appended to the summary of a proposal changed in the editor.
+const EDITED: &str = " (edited by hand)";
+
 /// Largest edited file read back.
 const MAX_EDITED: u64 = 16 * 1024 * 1024;
 
@@ -88,6 +91,9 @@ pub fn replace(p: &mut Proposal, edited: Editable) {
         .collect();
     p.findings.clear();
     p.status = shipmate_plugins::Status::Proposed;
+    if !p.summary.ends_with(EDITED) {
+        p.summary.push_str(EDITED);
+    }
 }
 
 /// Opens the proposal in the editor and returns what was saved (`None`: emptied, cancel).

@@ -264,7 +264,7 @@ impl Session {
         proposal.applied = Some(Applied::Cluster(applied));
         if !complete && ex.changed_anything() && logged {
             ui.show(&format!(
-                "Part of the change was applied. To restore what was there before: shipmate undo {}\n",
+                "Part of the change was applied. To restore what was there before: `shipmate undo {}` (or /undo in the REPL)\n",
                 entry.id
             ));
         }
