@@ -262,9 +262,19 @@ impl Session {
         }
         let complete = applied.complete && applied.rollouts_complete != Some(false);
         proposal.applied = Some(Applied::Cluster(applied));
-        if !complete && ex.changed_anything() && logged {
+        let partial = !ex.is_complete() && ex.changed_anything() && logged;
+        if partial && ui.prompter().interactive() {
+            if ui
+                .prompter()
+                .yes_no("Part of the change was applied. Undo that part now? [y/N]: ")
+            {
+                // Already confirmed: the steps are shown, then run.
+                let _ = self.undo_entry(Some(&entry.id), ui, false);
+            }
+        } else if partial {
             ui.show(&format!(
-                "Part of the change was applied. To restore what was there before: `shipmate undo {}` (or /undo in the REPL)\n",
+                "Part of the change was applied. To restore what was there before: \
+                 `shipmate undo {}` (or /undo in the REPL)\n",
                 entry.id
             ));
         }

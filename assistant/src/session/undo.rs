@@ -49,6 +49,16 @@ pub enum UndoOutcome {
 impl Session {
     /// Undoes audit entry `id` (default: the newest applied one not yet undone).
     pub fn undo(&mut self, id: Option<&str>, ui: &mut dyn Ui) -> UndoOutcome {
+        self.undo_entry(id, ui, true)
+    }
+
+    /// [`Session::undo`]; `confirm: false` when the person already said yes to undoing.
+    pub(super) fn undo_entry(
+        &mut self,
+        id: Option<&str>,
+        ui: &mut dyn Ui,
+        confirm: bool,
+    ) -> UndoOutcome {
         let log = match AuditLog::default_location() {
             Ok(log) => log,
             Err(e) => return UndoOutcome::Refused(format!("{e:#}")),
@@ -84,7 +94,7 @@ impl Session {
             ));
         }
         ui.show(&self.preview(&entry, &steps));
-        if self.options.approval != super::Approval::Never {
+        if confirm && self.options.approval != super::Approval::Never {
             if !ui.prompter().interactive() {
                 return UndoOutcome::Refused(format!(
                     "undoing needs a confirmation and there is no terminal; re-run with --yes \

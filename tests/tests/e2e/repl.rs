@@ -306,3 +306,33 @@ fn help_still_lists_every_subcommand() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_partial_apply_offers_to_undo_the_applied_part() {
+    let fake = FakeCluster::start();
+    fake.inject(
+        shipmate_e2e::fake_kube::Fault::status(500)
+            .method("PATCH")
+            .path_contains("/deployments/")
+            .real_writes_only(),
+    );
+    let sandbox = Sandbox::new();
+    let mut repl = Pty::start(sandbox.shipmate_on(&fake));
+    repl.expect(PROMPT);
+    repl.line("deploy nginx:1.27.1 as web with 2 replicas on port 80 and expose it");
+    repl.expect(CONFIRM);
+    repl.line("y");
+    repl.expect("Service/web -n default: created");
+    repl.expect("Deployment/web -n default: FAILED");
+    repl.expect("Undo that part now? [y/N]: ");
+    assert!(fake.get("svc/default/web").is_some());
+    repl.line("y");
+    repl.expect("delete Service/web in namespace default: done");
+    repl.expect(PROMPT);
+    assert!(
+        fake.get("svc/default/web").is_none(),
+        "the applied part was undone"
+    );
+    repl.line("/exit");
+    assert_eq!(repl.exit_code(), 0);
+}
