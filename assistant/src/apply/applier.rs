@@ -37,7 +37,7 @@ impl Default for ApplyOptions {
 }
 
 /// Objects of one tier in flight at once, by default.
-pub const DEFAULT_CONCURRENCY: usize = 16;
+pub const DEFAULT_CONCURRENCY: usize = 32;
 
 impl ApplyOptions {
     /// Defaults: no force, a real apply, [`DEFAULT_CONCURRENCY`] objects in flight per tier.
@@ -76,6 +76,16 @@ impl ApplyOptions {
     /// Whether the cancel flag ([`ApplyOptions::cancel_on`]) is set.
     pub fn is_cancelled(&self) -> bool {
         self.cancelled()
+    }
+
+    /// Whether conflicts are forced.
+    pub fn is_forced(&self) -> bool {
+        self.force
+    }
+
+    /// Objects in flight at once.
+    pub fn in_flight(&self) -> usize {
+        self.concurrency
     }
 
     /// Whether this is a dry run.

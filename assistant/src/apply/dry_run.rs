@@ -5,7 +5,7 @@ use futures::StreamExt as _;
 use kube::api::PatchParams;
 use serde_json::Value;
 
-use super::applier::DEFAULT_CONCURRENCY;
+use super::applier::ApplyOptions;
 use super::target::{Target, apply_params};
 use crate::cluster::{Cluster, ClusterError, ObjectRef};
 use crate::order::apply_order;
@@ -25,16 +25,16 @@ pub struct DryRun {
     pub server_checked: bool,
 }
 
-/// Dry-runs every manifest, with `force` as the real apply will have it; results come in apply
-/// order. Requests go out [`DEFAULT_CONCURRENCY`] at a time (a dry run stores nothing, so
-/// tiers do not matter). Failures do not stop the others: the person sees every problem at
-/// once.
-pub async fn dry_run(cluster: &Cluster, manifests: &[Value], force: bool) -> Vec<DryRun> {
-    let params = apply_params(force, true);
+/// Dry-runs every manifest with the options the real apply will have (`force`); results come
+/// in apply order. Requests go out [`ApplyOptions::in_flight`] at a time (a dry run stores
+/// nothing, so tiers do not matter). Failures do not stop the others: the person sees every
+/// problem at once.
+pub async fn dry_run(cluster: &Cluster, manifests: &[Value], opts: &ApplyOptions) -> Vec<DryRun> {
+    let params = apply_params(opts.is_forced(), true);
     let params = &params;
     futures::stream::iter(apply_order(manifests))
         .map(|i| dry_run_one(cluster, manifests, &manifests[i], params))
-        .buffered(DEFAULT_CONCURRENCY)
+        .buffered(opts.in_flight())
         .collect()
         .await
 }
@@ -63,8 +63,10 @@ async fn dry_run_one(
             };
         }
     };
-    let (live, mut result) = match target.live().await {
-        Ok(live) => (live, target.apply(manifest, params).await),
+    // Both at once: a dry run stores nothing, so the read need not come first.
+    let (live, result) = tokio::join!(target.live(), target.apply(manifest, params));
+    let (live, mut result) = match live {
+        Ok(live) => (live, result),
         Err(e) => (None, Err(e)),
     };
     let pending = live.is_none()

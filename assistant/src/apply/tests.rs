@@ -42,7 +42,7 @@ fn dry_run_sends_dry_run_all_strict_and_stores_nothing() {
             deployment("web", 2, "nginx:1.27"),
             config_map("settings", "1"),
         ];
-        let runs = dry_run(&cluster, &plan, false).await;
+        let runs = dry_run(&cluster, &plan, &ApplyOptions::new()).await;
         assert_eq!(runs.len(), 2);
         assert_eq!(runs[0].object.kind, "ConfigMap", "apply order");
         for run in &runs {
@@ -94,7 +94,7 @@ fn diff_of_a_changed_object_shows_only_the_changed_field() {
             .await;
         assert!(report.is_complete(), "{report}");
         let plan = [deployment("web", 5, "nginx:1.27")];
-        let runs = dry_run(&cluster, &plan, false).await;
+        let runs = dry_run(&cluster, &plan, &ApplyOptions::new()).await;
         let run = &runs[0];
         let live = run.live.as_ref().expect("live object");
         let d = diff(run.object.clone(), Some(live), run.result.as_ref().unwrap());
@@ -431,7 +431,7 @@ fn dry_run_of_objects_in_a_namespace_the_plan_creates_is_not_a_failure() {
             crd,
             json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
         ];
-        let runs = dry_run(&cluster, &plan, false).await;
+        let runs = dry_run(&cluster, &plan, &ApplyOptions::new()).await;
         let by_name = |n: &str| runs.iter().find(|r| r.object.name == n).unwrap();
         let settings = by_name("settings");
         assert!(!settings.server_checked);

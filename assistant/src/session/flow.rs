@@ -169,6 +169,13 @@ impl Session {
         Some(Outcome::Declined)
     }
 
+    /// The apply options the session's flags ask for (`--force`, `--concurrency`).
+    fn apply_options(&self) -> ApplyOptions {
+        ApplyOptions::new()
+            .force(self.options.force)
+            .concurrency(self.options.concurrency)
+    }
+
     /// `context (server)` for the confirmation question.
     fn target(&self) -> String {
         match self.cluster() {
@@ -192,7 +199,7 @@ impl Session {
                 let mut review = if proposal.manifests.is_empty() {
                     Review::default()
                 } else {
-                    review(cluster, proposal, self.options.force).await
+                    review(cluster, proposal, &self.apply_options()).await
                 };
                 review_actions(cluster, &kubectl, proposal, &mut review).await;
                 review
@@ -225,10 +232,7 @@ impl Session {
         let Ok(cluster) = self.cluster() else {
             return Outcome::Nothing;
         };
-        let opts = ApplyOptions::new()
-            .force(self.options.force)
-            .concurrency(self.options.concurrency)
-            .cancel_on(flag);
+        let opts = self.apply_options().cancel_on(flag);
         let kubectl = Kubectl::for_session(&self.options.connect, cluster);
         let ex: Execution =
             self.runtime

@@ -7,8 +7,8 @@ use shipmate_manifests::{Finding, Severity};
 use shipmate_plugins::{ManualReason, Proposal, Status};
 
 use crate::apply::{
-    ActionError, ActionOptions, ActionPlan, Applier, Kubectl, ObjectDiff, diff, dry_run,
-    plan_action,
+    ActionError, ActionOptions, ActionPlan, Applier, ApplyOptions, Kubectl, ObjectDiff, diff,
+    dry_run, plan_action,
 };
 use crate::cluster::Cluster;
 use crate::shell;
@@ -95,9 +95,9 @@ pub async fn review_actions(
 
 /// Dry-runs `proposal`'s manifests on `cluster`. Rejections become blocking findings (gate
 /// `server-dry-run`) and make the proposal `blocked`.
-pub async fn review(cluster: &Cluster, proposal: &mut Proposal, force: bool) -> Review {
+pub async fn review(cluster: &Cluster, proposal: &mut Proposal, opts: &ApplyOptions) -> Review {
     let mut review = Review::default();
-    for run in dry_run(cluster, &proposal.manifests, force).await {
+    for run in dry_run(cluster, &proposal.manifests, opts).await {
         match run.result {
             Ok(result) => {
                 if !run.server_checked {
