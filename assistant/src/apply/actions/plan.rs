@@ -154,8 +154,18 @@ fn native(cmd: &KubectlCommand<'_>) -> Result<Option<NativeAction>, String> {
     }
     let (objects, rest) = match cmd.verb() {
         "cordon" | "uncordon" => {
-            let names = &cmd.positional[1..];
-            (names.iter().map(|n| ("node", *n)).collect(), Vec::new())
+            // `n1`, or `node/n1` as kubectl also accepts; another type is kubectl's to refuse.
+            let mut nodes = Vec::new();
+            for word in &cmd.positional[1..] {
+                match word.split_once('/') {
+                    None => nodes.push(("node", *word)),
+                    Some((t, name)) if resource_type(t).is_some_and(|t| t.kind == "Node") => {
+                        nodes.push(("node", name));
+                    }
+                    Some(_) => return Ok(None),
+                }
+            }
+            (nodes, Vec::new())
         }
         _ => cmd.objects(from),
     };

@@ -74,6 +74,18 @@ fn everyday_mutations_run_natively_with_kubectl_spellings() {
         ("Node", None, NativeOp::Cordon)
     );
     assert_eq!(native_of("kubectl uncordon n1").op, NativeOp::Uncordon);
+    for spelling in ["node/n1", "nodes/n1", "no/n1"] {
+        let n = native_of(&format!("kubectl cordon {spelling}"));
+        assert_eq!(n.object.name, "n1", "{spelling}");
+    }
+    let pod = Action::new(
+        ["kubectl", "cordon", "pod/x"].map(str::to_owned).to_vec(),
+        "",
+    );
+    assert!(
+        !matches!(plan_action(&pod), ActionPlan::Native(_)),
+        "a Pod is never cordoned natively"
+    );
     let n = native_of("kubectl taint nodes n1 key=value:NoSchedule gpu:NoExecute-");
     let NativeOp::Taint {
         add,
