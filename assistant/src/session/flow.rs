@@ -116,7 +116,10 @@ impl Session {
             match ui.prompter().choose(&question) {
                 Some(Choice::Yes) => break,
                 Some(Choice::Manual) => return self.manual(proposal, ManualReason::Chosen, ui),
-                Some(Choice::Edit) => self.edit(proposal, ui),
+                Some(Choice::Edit) => {
+                    self.edit(proposal, ui);
+                    self.live_schemas(proposal, ui);
+                }
                 Some(Choice::No) | None => {
                     record(&Entry::untouched(proposal, Decision::Declined, None), ui);
                     ui.show("Nothing was applied.\n");
