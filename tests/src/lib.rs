@@ -172,6 +172,23 @@ pub fn kubectl() -> Option<PathBuf> {
     found
 }
 
+/// A Deployment `name` (label `app: name`, one container `name` running `image`) with no
+/// namespace: the manifest most cluster tests start from.
+pub fn deployment(name: &str, replicas: i64, image: &str) -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": name, "image": image}]},
+            },
+        },
+    })
+}
+
 /// A run's standard output as JSON; panics with both streams when it is not.
 pub fn stdout_json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

@@ -1,27 +1,13 @@
 //! The applier, dry-run and diff against the fake API server.
 
 use serde_json::{Value, json};
+use shipmate_e2e::deployment;
 use shipmate_e2e::fake_kube::{FakeCluster, Fault};
 
 use super::applier::Applied;
 use super::*;
 use crate::cluster::tests::{connect, runtime};
 use crate::cluster::{ClusterError, FieldConflict};
-
-fn deployment(name: &str, replicas: i64, image: &str) -> Value {
-    json!({
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": name, "labels": {"app": name}},
-        "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": {"app": name}},
-            "template": {
-                "metadata": {"labels": {"app": name}},
-                "spec": {"containers": [{"name": name, "image": image}]},
-            },
-        },
-    })
-}
 
 fn config_map(name: &str, value: &str) -> Value {
     json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": value}})

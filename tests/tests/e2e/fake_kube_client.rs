@@ -29,18 +29,9 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 fn deployment(name: &str, replicas: i64, image: &str) -> Value {
-    json!({
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": name, "namespace": "default", "labels": {"app": name}},
-        "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": {"app": name}},
-            "template": {
-                "metadata": {"labels": {"app": name}},
-                "spec": {"containers": [{"name": name, "image": image}]},
-            },
-        },
-    })
+    let mut d = shipmate_e2e::deployment(name, replicas, image);
+    d["metadata"]["namespace"] = "default".into();
+    d
 }
 
 #[test]
