@@ -6,6 +6,7 @@ use shipmate_manifests::gates::ResourceDefaults;
 
 use crate::error::BackendError;
 use crate::proposal::Proposal;
+use crate::usage::Usage;
 
 /// A plain-language request from a person or a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,13 +37,14 @@ impl Progress for NoProgress {
 }
 
 /// What a backend may consult while proposing: the default namespace, the constitution's
-/// resource defaults, the session history and a progress sink. Read-only cluster tools join this with the cluster-access work; until then a
+/// resource defaults, the session history, a progress sink and the token meter ([`Usage`]). Read-only cluster tools join this with the cluster-access work; until then a
 /// backend works from the request alone.
 pub struct Context<'a> {
     namespace: Option<String>,
     defaults: ResourceDefaults,
     history: &'a [Proposal],
     progress: &'a mut dyn Progress,
+    usage: Usage,
 }
 
 impl<'a> Context<'a> {
@@ -53,6 +55,7 @@ impl<'a> Context<'a> {
             defaults: ResourceDefaults::default(),
             history: &[],
             progress,
+            usage: Usage::default(),
         }
     }
 
@@ -95,6 +98,16 @@ impl<'a> Context<'a> {
     /// Reports progress.
     pub fn progress(&mut self, message: &str) {
         self.progress.update(message);
+    }
+
+    /// Adds the usage of a model call to the meter.
+    pub fn record_usage(&mut self, usage: Usage) {
+        self.usage.add(usage);
+    }
+
+    /// Tokens used by model calls made with this context so far.
+    pub fn usage(&self) -> Usage {
+        self.usage
     }
 }
 
