@@ -4,9 +4,11 @@
 //! The tests run the real binary as a separate process (as a user would), which is why they
 //! live in their own crate; `cargo test --workspace` builds the binary before running them.
 //! [`fake_kube`] is the loopback Kubernetes API server those tests (and any test that needs a
-//! cluster) run against.
+//! cluster) run against; [`fake_llm`] is the scripted loopback LLM provider the LLM backends are
+//! tested against.
 
 pub mod fake_kube;
+pub mod fake_llm;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
