@@ -40,7 +40,8 @@ pub const UNWRITABLE_STATE: &str = "/dev/null/shipmate-e2e-state";
 
 /// A `Command` for the binary, with colour off, an isolated config dir so that the user's own
 /// constitution never leaks into tests, no cluster (no `KUBECONFIG`, no `~/.kube/config`, no
-/// in-cluster service account: a test can never reach a real cluster), and an audit-log
+/// in-cluster service account: a test can never reach a real cluster), no LLM provider settings
+/// (`OPENAI_*`: a test can never reach a real model), and an audit-log
 /// location that cannot be written ([`UNWRITABLE_STATE`]). Tests that let shipmate write files (the manual fallback, the audit
 /// log) use [`Sandbox::shipmate`] instead.
 pub fn shipmate() -> Command {
@@ -51,7 +52,9 @@ pub fn shipmate() -> Command {
         .env("HOME", "/nonexistent/shipmate-e2e-home")
         .env("KUBECONFIG", "/nonexistent/shipmate-e2e-kubeconfig")
         .env_remove("KUBERNETES_SERVICE_HOST")
-        .env_remove("SHIPMATE_BACKEND");
+        .env_remove("SHIPMATE_BACKEND")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL");
     cmd
 }
 
