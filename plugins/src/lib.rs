@@ -13,6 +13,7 @@ pub mod llm;
 pub mod proposal;
 pub mod registry;
 pub mod rules;
+pub mod tools;
 pub mod usage;
 
 pub use applied::{
@@ -25,4 +26,5 @@ pub use llm::{ApiKey, OpenAiBackend, OpenAiConfig};
 pub use proposal::{Action, Proposal, Status, is_mutating, shell_metachar};
 pub use registry::Registry;
 pub use rules::RulesBackend;
+pub use tools::{ClusterTools, ToolCall, ToolOutput};
 pub use usage::Usage;

@@ -6,6 +6,7 @@
 //! answers goes through [`answer::parse_proposal`], which owns the fields a model must not
 //! decide (`backend`, `request`, `findings`, `mutating`).
 
+pub mod agent;
 pub mod answer;
 pub mod http;
 pub mod key;
@@ -15,6 +16,7 @@ pub mod prompts;
 pub mod retry;
 pub mod sse;
 
+pub use agent::ToolBounds;
 pub use http::HttpOptions;
 pub use key::ApiKey;
 pub use openai::{OpenAiBackend, OpenAiConfig};

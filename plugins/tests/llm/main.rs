@@ -2,3 +2,4 @@
 //! (`shipmate_e2e::fake_llm`): what is sent, how failures are retried and reported.
 
 mod openai;
+mod tools;

@@ -12,10 +12,10 @@ use shipmate_plugins::{
 
 const KEY: &str = "sk-test-0123456789abcdefKEY";
 
-const SCALE: &str = r#"{"status":"proposed","summary":"Scale web to 3",
+pub const SCALE: &str = r#"{"status":"proposed","summary":"Scale web to 3",
   "actions":[{"argv":["kubectl","scale","deployment/web","--replicas=3"],"reason":"asked"}]}"#;
 
-fn config(llm: &FakeLlm, answers: &std::path::Path) -> OpenAiConfig {
+pub fn config(llm: &FakeLlm, answers: &std::path::Path) -> OpenAiConfig {
     let retry = RetryPolicy::default()
         .attempts(3)
         .backoff(Duration::from_millis(1), Duration::from_millis(5));
@@ -32,7 +32,7 @@ fn config(llm: &FakeLlm, answers: &std::path::Path) -> OpenAiConfig {
 }
 
 /// Runs one request; returns the result and the usage the context metered.
-async fn ask(
+pub async fn ask(
     config: OpenAiConfig,
     text: &str,
 ) -> (Result<Proposal, BackendError>, shipmate_plugins::Usage) {
@@ -43,7 +43,7 @@ async fn ask(
     (result, cx.usage())
 }
 
-fn messages(body: &Value) -> Vec<(String, String)> {
+pub fn messages(body: &Value) -> Vec<(String, String)> {
     body["messages"]
         .as_array()
         .unwrap()
@@ -87,6 +87,7 @@ async fn a_proposal_is_parsed_and_the_request_is_exact_and_masked() {
     assert_eq!(r.header("content-type"), Some("application/json"));
     let body = r.json();
     assert_eq!(body["model"], "fake-model");
+    assert!(body.get("tools").is_none(), "no cluster, no tools offered");
     assert_eq!(body["response_format"]["type"], "json_schema");
     let schema: Value =
         serde_json::from_str(include_str!("../../../prompts/proposal.schema.json")).unwrap();

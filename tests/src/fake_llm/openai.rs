@@ -72,3 +72,22 @@ pub fn chat_stream_cut(content: &str, pieces: usize, keep: usize) -> Reply {
     payloads.truncate(keep);
     Reply::events_cut(payloads)
 }
+
+/// A chat completion in which the model calls functions: `(name, arguments)` pairs, with ids
+/// `call_0`, `call_1`…
+pub fn tool_calls(calls: &[(&str, Value)]) -> Reply {
+    let calls: Vec<Value> = calls
+        .iter()
+        .enumerate()
+        .map(|(i, (name, args))| {
+            json!({"id": format!("call_{i}"), "type": "function",
+                   "function": {"name": name, "arguments": args.to_string()}})
+        })
+        .collect();
+    Reply::json(&json!({
+        "id": "chatcmpl-fake", "object": "chat.completion", "model": "fake-model",
+        "choices": [{"index": 0, "finish_reason": "tool_calls",
+                     "message": {"role": "assistant", "content": null, "tool_calls": calls}}],
+        "usage": usage(),
+    }))
+}

@@ -5,22 +5,27 @@
 //! checked-in proposal schema, non-strict: strict mode needs every property required). An
 //! answer that is not a usable proposal gets up to `max_repairs` repair requests, then a
 //! [`BackendError::MalformedAnswer`] with the raw answer saved to a file.
+//!
+//! With cluster tools in the [`Context`], the model may call them first (function calling);
+//! each result is masked, capped and marked untrusted ([`ToolRunner`]), within [`ToolBounds`].
 
 use std::path::PathBuf;
+
+mod wire;
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
+use super::agent::{ToolBounds, ToolRunner};
 use super::answer::{default_answer_dir, parse_proposal, save_answer};
 use super::http::{Auth, HttpOptions, Provider, Transport};
 use super::key::ApiKey;
 use super::mask::mask_text;
 use super::prompts;
-use super::sse::SseEvent;
 use crate::backend::{Backend, Context, Request};
 use crate::error::BackendError;
 use crate::proposal::{Proposal, Status};
-use crate::usage::Usage;
+use wire::Completion;
 
 /// The provider description used in errors and for auth.
 const PROVIDER: Provider = Provider {
@@ -48,6 +53,8 @@ pub struct OpenAiConfig {
     pub answer_dir: PathBuf,
     /// Whether to stream the answer (server-sent events).
     pub stream: bool,
+    /// Bounds on tool calls.
+    pub tools: ToolBounds,
 }
 
 impl OpenAiConfig {
@@ -66,6 +73,7 @@ impl OpenAiConfig {
             max_repairs: 1,
             answer_dir: default_answer_dir(),
             stream: false,
+            tools: ToolBounds::default(),
         }
     }
 
@@ -128,6 +136,15 @@ impl OpenAiConfig {
     }
 }
 
+impl OpenAiConfig {
+    /// Sets the bounds on tool calls.
+    #[must_use]
+    pub fn tool_bounds(mut self, bounds: ToolBounds) -> Self {
+        self.tools = bounds;
+        self
+    }
+}
+
 impl Default for OpenAiConfig {
     fn default() -> Self {
         Self::new()
@@ -140,12 +157,6 @@ pub struct OpenAiBackend {
     config: OpenAiConfig,
     transport: Transport,
     url: String,
-}
-
-/// What one model call produced: the answer text (or a refusal) and its usage.
-struct Completion {
-    content: Result<String, String>,
-    usage: Usage,
 }
 
 impl OpenAiBackend {
@@ -176,73 +187,38 @@ impl OpenAiBackend {
         })
     }
 
-    /// The request body for `messages`.
-    fn body(&self, messages: &[Value]) -> Value {
-        let mut body = json!({
-            "model": self.config.model,
-            "messages": messages,
-            "response_format": {"type": "json_schema", "json_schema": {
-                "name": "proposal", "strict": false, "schema": prompts::proposal_schema()}},
-        });
+    /// One model call, offering the cluster tools when `with_tools`.
+    async fn complete(
+        &self,
+        messages: &[Value],
+        with_tools: bool,
+    ) -> Result<Completion, BackendError> {
+        let body = wire::body(&self.config, messages, with_tools);
         if self.config.stream {
-            body["stream"] = json!(true);
-            body["stream_options"] = json!({"include_usage": true});
-        }
-        body
-    }
-
-    /// One model call.
-    async fn complete(&self, messages: &[Value]) -> Result<Completion, BackendError> {
-        let body = self.body(messages);
-        if self.config.stream {
-            let events = self.transport.post_sse(&self.url, &body, is_done).await?;
-            return Ok(collect_stream(&events));
+            let events = self
+                .transport
+                .post_sse(&self.url, &body, wire::is_done)
+                .await?;
+            return Ok(wire::from_stream(&events));
         }
         let answer = self.transport.post_json(&self.url, &body).await?;
-        let message = answer.pointer("/choices/0/message").ok_or_else(|| {
-            self.transport
-                .protocol("the answer has no `choices[0].message`".into())
-        })?;
-        let text = |k: &str| message.get(k).and_then(Value::as_str).map(str::to_owned);
-        Ok(Completion {
-            content: text("content").ok_or_else(|| text("refusal").unwrap_or_default()),
-            usage: Usage::from_openai(answer.get("usage")),
-        })
+        wire::from_json(&answer).map_err(|m| self.transport.protocol(m.to_owned()))
     }
-}
 
-/// The end of an OpenAI stream.
-fn is_done(event: &SseEvent) -> bool {
-    event.data.trim() == "[DONE]"
-}
-
-/// Joins the content deltas of a stream and takes its usage (sent last with `include_usage`).
-fn collect_stream(events: &[SseEvent]) -> Completion {
-    let (mut content, mut refusal, mut usage) = (String::new(), String::new(), None);
-    for chunk in events
-        .iter()
-        .filter_map(|e| serde_json::from_str::<Value>(&e.data).ok())
-    {
-        let delta = chunk.pointer("/choices/0/delta");
-        let piece = |k: &str| {
-            delta
-                .and_then(|d| d.get(k))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-        };
-        content.push_str(piece("content"));
-        refusal.push_str(piece("refusal"));
-        if let Some(u) = chunk.get("usage").filter(|u| u.is_object()) {
-            usage = Some(u.clone());
+    /// Runs the tools `completion` asks for and adds the call and the results to `messages`.
+    async fn run_tools(
+        &self,
+        completion: &Completion,
+        runner: &mut ToolRunner<'_>,
+        messages: &mut Vec<Value>,
+        cx: &mut Context<'_>,
+    ) {
+        messages.push(completion.call_message());
+        for call in &completion.calls {
+            cx.progress(&format!("model asks for `{}`", call.name));
+            let content = runner.run(&call.name, &call.arguments).await;
+            messages.push(json!({"role": "tool", "tool_call_id": call.id, "content": content}));
         }
-    }
-    Completion {
-        content: if refusal.is_empty() {
-            Ok(content)
-        } else {
-            Err(refusal)
-        },
-        usage: Usage::from_openai(usage.as_ref()),
     }
 }
 
@@ -266,26 +242,43 @@ impl Backend for OpenAiBackend {
             json!({"role": "system", "content": prompts::SYSTEM}),
             json!({"role": "user", "content": user_message(req, cx)}),
         ];
-        let mut round = 0;
+        let tools = cx.tools();
+        let mut runner = ToolRunner::new(tools, self.config.tools);
+        let (mut round, mut tool_rounds) = (0, 0);
         loop {
             cx.progress(&format!(
                 "asking {} ({})",
                 self.config.model, PROVIDER.backend
             ));
-            let completion = self.complete(&messages).await?;
+            let completion = self.complete(&messages, tools.is_some()).await?;
             cx.record_usage(completion.usage);
-            let raw = match completion.content {
-                Ok(raw) => raw,
-                Err(refusal) => {
-                    let summary = format!("the model declined: {}", mask_text(&refusal));
-                    return Ok(Proposal::new(
-                        PROVIDER.backend,
-                        &req.text,
-                        Status::NotUnderstood,
-                        summary,
-                    ));
+            if !completion.calls.is_empty() {
+                tool_rounds += 1;
+                if tool_rounds > self.config.tools.max_rounds {
+                    return Err(BackendError::Failed {
+                        backend: PROVIDER.backend.into(),
+                        message: format!(
+                            "the model kept asking for tools ({} rounds, {} calls) without answering; \
+                             ask more precisely or try another model",
+                            self.config.tools.max_rounds,
+                            runner.calls()
+                        ),
+                    });
                 }
-            };
+                self.run_tools(&completion, &mut runner, &mut messages, cx)
+                    .await;
+                continue;
+            }
+            if let Some(refusal) = completion.refusal {
+                let summary = format!("the model declined: {}", mask_text(&refusal));
+                return Ok(Proposal::new(
+                    PROVIDER.backend,
+                    &req.text,
+                    Status::NotUnderstood,
+                    summary,
+                ));
+            }
+            let raw = completion.content;
             let reason = match parse_proposal(PROVIDER.backend, &req.text, &raw) {
                 Ok(proposal) => return Ok(proposal),
                 Err(reason) => reason,
