@@ -85,7 +85,9 @@ pub fn mask_text(text: &str) -> Cow<'_, str> {
     out = replace(out, &TOKENS, &|_| REDACTED.to_owned());
     out = replace(out, &URL_PASSWORD, &|c| format!("{}:{REDACTED}@", &c[1]));
     out = replace(out, &AUTH_SCHEME, &|c| {
-        if plain_value(&c[3]) {
+        // "token expired" is prose; a token value has a digit somewhere.
+        let prose = c[1].eq_ignore_ascii_case("token") && !c[3].bytes().any(|b| b.is_ascii_digit());
+        if plain_value(&c[3]) || prose {
             c[0].to_owned()
         } else {
             format!("{}{}{REDACTED}", &c[1], &c[2])

@@ -21,6 +21,10 @@ fn known_credential_shapes_are_masked() {
         ),
         ("db password=hunter2secret now", "hunter2secret"),
         ("token: s3cr3t-t0k3n", "s3cr3t-t0k3n"),
+        (
+            "curl -H 'Authorization: token 0a1b2c3d4e5f'",
+            "0a1b2c3d4e5f",
+        ),
         (r#"{"apiKey": "live_9f8e7d"}"#, "live_9f8e7d"),
         (
             "DATABASE_URL=postgres://app:pa55word@db:5432/app",
@@ -50,6 +54,7 @@ fn harmless_text_is_borrowed_and_references_survive() {
         "automountServiceAccountToken: false",
         "tokenPath: /var/run/secrets/token",
         "scale deployment web to 5 replicas",
+        "the token expired; token validation failed",
     ] {
         assert!(matches!(mask_text(text), Cow::Borrowed(_)), "{text}");
     }
