@@ -245,6 +245,14 @@ impl Transport {
                 .then(|| self.retry.delay(tries, wait))
                 .flatten();
             let Some(delay) = delay else {
+                let reason = match wait {
+                    Some(w) if tries < self.retry.max_attempts => format!(
+                        "{reason} (the server asks to wait {}s, more than the {}s allowed)",
+                        w.as_secs(),
+                        self.retry.max_retry_after.as_secs()
+                    ),
+                    _ => reason,
+                };
                 return Err(self.exhausted(url, tries, status, reason));
             };
             tracing::debug!(backend = self.provider.backend, attempt = tries, ?status, ?delay, %reason, "retrying");

@@ -321,3 +321,46 @@ fn the_key_never_shows_in_debug_output_and_is_required_for_openai_itself() {
     let err = OpenAiBackend::new(OpenAiConfig::new().base_url("localhost:8080")).unwrap_err();
     assert!(err.to_string().contains("http://"), "{err}");
 }
+
+#[tokio::test]
+async fn a_long_retry_after_ends_at_once_and_says_so() {
+    let llm = FakeLlm::start();
+    llm.push(Reply::status(429, "quota exceeded").header("retry-after", "3600"));
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let (result, _) = ask(config(&llm, dir.path()), "x").await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.contains("asks to wait 3600s, more than the 60s allowed"),
+        "{text}"
+    );
+    assert!(text.contains("quota exceeded"), "{text}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(llm.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn wrong_urls_and_non_api_servers_say_what_to_check() {
+    let llm = FakeLlm::start();
+    llm.push(Reply::status(404, "The model `fake-model` does not exist"));
+    llm.push(Reply::Body {
+        status: 200,
+        headers: Vec::new(),
+        content_type: "text/html".into(),
+        body: b"<html>welcome</html>".to_vec(),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (result, _) = ask(config(&llm, dir.path()), "x").await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.contains("HTTP 404") && text.contains("check the base URL and the model name"),
+        "{text}"
+    );
+    assert!(text.contains("does not exist"), "{text}");
+    let (result, _) = ask(config(&llm, dir.path()), "x").await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.contains("not JSON") && text.contains("check the base URL"),
+        "{text}"
+    );
+}
