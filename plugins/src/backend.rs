@@ -6,6 +6,8 @@ use shipmate_manifests::gates::ResourceDefaults;
 
 use crate::error::BackendError;
 use crate::proposal::Proposal;
+use crate::tools::ClusterTools;
+use crate::usage::Usage;
 
 /// A plain-language request from a person or a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,13 +38,15 @@ impl Progress for NoProgress {
 }
 
 /// What a backend may consult while proposing: the default namespace, the constitution's
-/// resource defaults, the session history and a progress sink. Read-only cluster tools join this with the cluster-access work; until then a
-/// backend works from the request alone.
+/// resource defaults, the session history, read-only cluster tools ([`ClusterTools`], absent
+/// without a cluster), a progress sink and the token meter ([`Usage`]).
 pub struct Context<'a> {
     namespace: Option<String>,
     defaults: ResourceDefaults,
     history: &'a [Proposal],
     progress: &'a mut dyn Progress,
+    usage: Usage,
+    tools: Option<&'a dyn ClusterTools>,
 }
 
 impl<'a> Context<'a> {
@@ -53,6 +57,8 @@ impl<'a> Context<'a> {
             defaults: ResourceDefaults::default(),
             history: &[],
             progress,
+            usage: Usage::default(),
+            tools: None,
         }
     }
 
@@ -96,6 +102,28 @@ impl<'a> Context<'a> {
     pub fn progress(&mut self, message: &str) {
         self.progress.update(message);
     }
+
+    /// Gives the backend read-only cluster tools (none by default: no cluster).
+    #[must_use]
+    pub fn with_tools(mut self, tools: Option<&'a dyn ClusterTools>) -> Self {
+        self.tools = tools;
+        self
+    }
+
+    /// The read-only cluster tools, when a cluster is reachable.
+    pub fn tools(&self) -> Option<&'a dyn ClusterTools> {
+        self.tools
+    }
+
+    /// Adds the usage of a model call to the meter.
+    pub fn record_usage(&mut self, usage: Usage) {
+        self.usage.add(usage);
+    }
+
+    /// Tokens used by model calls made with this context so far.
+    pub fn usage(&self) -> Usage {
+        self.usage
+    }
 }
 
 impl std::fmt::Debug for Context<'_> {
@@ -103,6 +131,7 @@ impl std::fmt::Debug for Context<'_> {
         f.debug_struct("Context")
             .field("namespace", &self.namespace)
             .field("history", &self.history.len())
+            .field("tools", &self.tools.is_some())
             .finish_non_exhaustive()
     }
 }

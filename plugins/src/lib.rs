@@ -9,9 +9,12 @@
 pub mod applied;
 pub mod backend;
 pub mod error;
+pub mod llm;
 pub mod proposal;
 pub mod registry;
 pub mod rules;
+pub mod tools;
+pub mod usage;
 
 pub use applied::{
     ActionOutcome, Applied, ClusterApply, ManualFallback, ManualReason, ObjectOutcome,
@@ -19,6 +22,9 @@ pub use applied::{
 };
 pub use backend::{Backend, Context, NoProgress, Progress, Request};
 pub use error::BackendError;
+pub use llm::{ApiKey, OpenAiBackend, OpenAiConfig};
 pub use proposal::{Action, Proposal, Status, is_mutating, shell_metachar};
 pub use registry::Registry;
 pub use rules::RulesBackend;
+pub use tools::{ClusterTools, ToolCall, ToolOutput};
+pub use usage::Usage;

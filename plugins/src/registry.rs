@@ -2,6 +2,7 @@
 
 use crate::backend::Backend;
 use crate::error::BackendError;
+use crate::llm::{OpenAiBackend, OpenAiConfig};
 use crate::rules::RulesBackend;
 
 /// Builds a backend.
@@ -23,6 +24,11 @@ impl Registry {
             "rules",
             "offline, deterministic intent parser and templates (default)",
             || Ok(Box::new(RulesBackend::new())),
+        );
+        registry.register(
+            "openai",
+            "OpenAI Chat Completions or any compatible server (OPENAI_API_KEY, OPENAI_BASE_URL)",
+            || Ok(Box::new(OpenAiBackend::new(OpenAiConfig::from_env())?)),
         );
         registry
     }

@@ -4,9 +4,11 @@
 //! The tests run the real binary as a separate process (as a user would), which is why they
 //! live in their own crate; `cargo test --workspace` builds the binary before running them.
 //! [`fake_kube`] is the loopback Kubernetes API server those tests (and any test that needs a
-//! cluster) run against.
+//! cluster) run against; [`fake_llm`] is the scripted loopback LLM provider the LLM backends are
+//! tested against.
 
 pub mod fake_kube;
+pub mod fake_llm;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -38,7 +40,8 @@ pub const UNWRITABLE_STATE: &str = "/dev/null/shipmate-e2e-state";
 
 /// A `Command` for the binary, with colour off, an isolated config dir so that the user's own
 /// constitution never leaks into tests, no cluster (no `KUBECONFIG`, no `~/.kube/config`, no
-/// in-cluster service account: a test can never reach a real cluster), and an audit-log
+/// in-cluster service account: a test can never reach a real cluster), no LLM provider settings
+/// (`OPENAI_*`: a test can never reach a real model), and an audit-log
 /// location that cannot be written ([`UNWRITABLE_STATE`]). Tests that let shipmate write files (the manual fallback, the audit
 /// log) use [`Sandbox::shipmate`] instead.
 pub fn shipmate() -> Command {
@@ -49,7 +52,9 @@ pub fn shipmate() -> Command {
         .env("HOME", "/nonexistent/shipmate-e2e-home")
         .env("KUBECONFIG", "/nonexistent/shipmate-e2e-kubeconfig")
         .env_remove("KUBERNETES_SERVICE_HOST")
-        .env_remove("SHIPMATE_BACKEND");
+        .env_remove("SHIPMATE_BACKEND")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL");
     cmd
 }
 

@@ -46,7 +46,7 @@ mod clock;
 mod components;
 mod discovery;
 mod faults;
-mod http;
+pub(crate) mod http;
 mod meta;
 mod openapi;
 mod patch;

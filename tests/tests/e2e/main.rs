@@ -10,6 +10,7 @@ mod fake_kube_kubectl;
 mod fallback;
 mod faults;
 mod history;
+mod llm_openai;
 mod repl;
 mod undo;
 mod validate;

@@ -1,0 +1,167 @@
+//! What every LLM backend's tool loop shares: bounds, and turning a model's tool call into the
+//! text it gets back — run read-only, masked, capped, and wrapped as untrusted data.
+
+use serde_json::Value;
+
+use super::mask::{mask_json, untrusted};
+use crate::tools::{ClusterTools, ToolCall, ToolOutput};
+
+/// Bounds on the tool loop of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToolBounds {
+    /// Model calls that may ask for tools before the request fails.
+    pub max_rounds: u32,
+    /// Tool calls run in total; later ones are answered with "budget exhausted".
+    pub max_calls: u32,
+    /// Bytes of one tool's output sent to the model, at most.
+    pub max_output_bytes: usize,
+}
+
+impl Default for ToolBounds {
+    fn default() -> Self {
+        Self {
+            max_rounds: 8,
+            max_calls: 24,
+            max_output_bytes: 16 * 1024,
+        }
+    }
+}
+
+/// Runs tool calls for one request, counting them against the bounds.
+#[derive(Debug)]
+pub struct ToolRunner<'a> {
+    tools: Option<&'a dyn ClusterTools>,
+    bounds: ToolBounds,
+    calls: u32,
+}
+
+impl<'a> ToolRunner<'a> {
+    /// A runner over `tools` (`None`: no cluster; every call is answered so).
+    pub fn new(tools: Option<&'a dyn ClusterTools>, bounds: ToolBounds) -> Self {
+        Self {
+            tools,
+            bounds,
+            calls: 0,
+        }
+    }
+
+    /// Tool calls run so far.
+    pub fn calls(&self) -> u32 {
+        self.calls
+    }
+
+    /// The answer to a call of function `name` with JSON `arguments`, for the model.
+    pub async fn run(&mut self, name: &str, arguments: &str) -> String {
+        let Some(tools) = self.tools else {
+            return "No cluster is connected: answer from the request alone.".to_owned();
+        };
+        if self.calls >= self.bounds.max_calls {
+            return format!(
+                "Tool budget exhausted ({} calls): answer now with the proposal.",
+                self.bounds.max_calls
+            );
+        }
+        let call = match ToolCall::parse(name, arguments) {
+            Ok(call) => call,
+            Err(e) => return format!("Error: {e}"),
+        };
+        self.calls += 1;
+        match tools.call(&call).await {
+            Ok(output) => {
+                let text = render(output);
+                untrusted(&call.label(), &cap(&text, self.bounds.max_output_bytes))
+            }
+            Err(e) => untrusted(&call.label(), &format!("Error: {e}")),
+        }
+    }
+}
+
+/// Objects as compact JSON (masked structurally first), text as is.
+fn render(output: ToolOutput) -> String {
+    match output {
+        ToolOutput::Objects(mut objects) => {
+            objects.iter_mut().for_each(mask_json);
+            objects
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        ToolOutput::Text(text) => text,
+    }
+}
+
+/// The last `max` bytes of `text` (the end of logs is what matters), cut at a line or char
+/// boundary, with a note of how much was left out.
+pub fn cap(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut start = text.len() - max;
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    if let Some(nl) = text[start..].find('\n').filter(|&nl| nl < max / 2) {
+        start += nl + 1;
+    }
+    format!(
+        "[… {} of {} bytes left out; showing the end]\n{}",
+        start,
+        text.len(),
+        &text[start..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_trait::async_trait;
+    use serde_json::json;
+
+    struct Fixed;
+
+    #[async_trait]
+    impl ClusterTools for Fixed {
+        async fn call(&self, call: &ToolCall) -> Result<ToolOutput, String> {
+            match call {
+                ToolCall::Get(_) => Ok(ToolOutput::Objects(vec![json!({
+                    "kind": "Secret", "metadata": {"name": "db"}, "data": {"password": "aHVudGVyMg=="}})])),
+                ToolCall::Logs(_) => Ok(ToolOutput::Text("x\n".repeat(100_000))),
+                _ => Err("not found".into()),
+            }
+        }
+    }
+
+    #[test]
+    fn cap_keeps_the_end_within_the_limit() {
+        assert_eq!(cap("short", 10), "short");
+        let text = "line one\nline two\nline three\n";
+        let capped = cap(text, 12);
+        assert!(capped.ends_with("line three\n"), "{capped}");
+        assert!(capped.contains("of 29 bytes left out"));
+        assert!(cap(&"é".repeat(100), 11).ends_with('é'));
+    }
+
+    #[tokio::test]
+    async fn calls_are_masked_capped_wrapped_and_bounded() {
+        let bounds = ToolBounds {
+            max_calls: 3,
+            max_output_bytes: 1000,
+            ..ToolBounds::default()
+        };
+        let mut runner = ToolRunner::new(Some(&Fixed), bounds);
+        let secret = runner.run("get", r#"{"kind":"secret","name":"db"}"#).await;
+        assert!(secret.contains("<untrusted-data source=\"get secret/db\">"));
+        assert!(!secret.contains("aHVudGVyMg") && secret.contains("[REDACTED]"));
+        let logs = runner.run("logs", r#"{"pod":"api-0"}"#).await;
+        assert!(logs.len() < 1400, "{}", logs.len());
+        let unknown = runner.run("nope", "{}").await;
+        assert!(unknown.starts_with("Error: unknown tool"), "{unknown}");
+        let missing = runner.run("describe", r#"{"kind":"pod","name":"x"}"#).await;
+        assert!(missing.contains("Error: not found"));
+        assert!(runner.run("get", "{}").await.contains("budget exhausted"));
+        assert_eq!(runner.calls(), 3);
+        let mut none = ToolRunner::new(None, bounds);
+        assert!(none.run("get", "{}").await.contains("No cluster"));
+    }
+}

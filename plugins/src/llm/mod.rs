@@ -1,0 +1,23 @@
+//! LLM backends and what they share.
+//!
+//! Each backend is a thin client over [`http::Transport`] speaking its provider's real wire
+//! format; nothing here depends on a provider SDK, so retries, timeouts and redaction are ours
+//! to control. Everything sent to a model goes through [`mask`] first; everything a model
+//! answers goes through [`answer::parse_proposal`], which owns the fields a model must not
+//! decide (`backend`, `request`, `findings`, `mutating`).
+
+pub mod agent;
+pub mod answer;
+pub mod http;
+pub mod key;
+pub mod mask;
+pub mod openai;
+pub mod prompts;
+pub mod retry;
+pub mod sse;
+
+pub use agent::ToolBounds;
+pub use http::HttpOptions;
+pub use key::ApiKey;
+pub use openai::{OpenAiBackend, OpenAiConfig};
+pub use retry::RetryPolicy;

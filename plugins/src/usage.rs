@@ -1,0 +1,63 @@
+//! Token usage, as the providers report it, summed per request and per session.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Tokens used by one or more model calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    /// Model calls made.
+    pub calls: u32,
+    /// Tokens sent (the prompt, tool results included).
+    pub prompt_tokens: u64,
+    /// Tokens generated.
+    pub completion_tokens: u64,
+}
+
+impl Usage {
+    /// Prompt and completion tokens together.
+    pub fn total_tokens(&self) -> u64 {
+        self.prompt_tokens + self.completion_tokens
+    }
+
+    /// Adds `other` to this one.
+    pub fn add(&mut self, other: Usage) {
+        self.calls += other.calls;
+        self.prompt_tokens += other.prompt_tokens;
+        self.completion_tokens += other.completion_tokens;
+    }
+
+    /// One call's usage from an OpenAI-style `usage` object (`prompt_tokens`,
+    /// `completion_tokens`); missing counts are 0.
+    pub fn from_openai(usage: Option<&Value>) -> Usage {
+        let count = |name: &str| {
+            usage
+                .and_then(|u| u.get(name))
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+        };
+        Usage {
+            calls: 1,
+            prompt_tokens: count("prompt_tokens"),
+            completion_tokens: count("completion_tokens"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_adds_up() {
+        let v =
+            serde_json::json!({"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17});
+        let mut total = Usage::default();
+        total.add(Usage::from_openai(Some(&v)));
+        total.add(Usage::from_openai(None));
+        assert_eq!(
+            (total.calls, total.prompt_tokens, total.total_tokens()),
+            (2, 12, 17)
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration tests of the LLM backends against the loopback fake provider
+//! (`shipmate_e2e::fake_llm`): what is sent, how failures are retried and reported.
+
+mod openai;
+mod tools;

@@ -1,0 +1,366 @@
+//! The `openai` backend against a scripted fake Chat Completions server.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use shipmate_e2e::fake_llm::{FakeLlm, Reply, openai};
+use shipmate_plugins::llm::{HttpOptions, RetryPolicy};
+use shipmate_plugins::{
+    ApiKey, Backend, BackendError, Context, NoProgress, OpenAiBackend, OpenAiConfig, Proposal,
+    Request, Status,
+};
+
+const KEY: &str = "sk-test-0123456789abcdefKEY";
+
+pub const SCALE: &str = r#"{"status":"proposed","summary":"Scale web to 3",
+  "actions":[{"argv":["kubectl","scale","deployment/web","--replicas=3"],"reason":"asked"}]}"#;
+
+pub fn config(llm: &FakeLlm, answers: &std::path::Path) -> OpenAiConfig {
+    let retry = RetryPolicy::default()
+        .attempts(3)
+        .backoff(Duration::from_millis(1), Duration::from_millis(5));
+    OpenAiConfig::new()
+        .base_url(llm.base_url())
+        .api_key(Some(ApiKey::new(KEY)))
+        .model("fake-model")
+        .answer_dir(answers)
+        .http(HttpOptions {
+            connect_timeout: Duration::from_secs(2),
+            read_timeout: Duration::from_secs(5),
+            retry,
+        })
+}
+
+/// Runs one request; returns the result and the usage the context metered.
+pub async fn ask(
+    config: OpenAiConfig,
+    text: &str,
+) -> (Result<Proposal, BackendError>, shipmate_plugins::Usage) {
+    let backend = OpenAiBackend::new(config).expect("backend");
+    let mut progress = NoProgress;
+    let mut cx = Context::new(&mut progress).with_namespace(Some("shop".into()));
+    let result = backend.propose(&Request::new(text), &mut cx).await;
+    (result, cx.usage())
+}
+
+pub fn messages(body: &Value) -> Vec<(String, String)> {
+    body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let content = m["content"].as_str().unwrap_or_default().to_owned();
+            (m["role"].as_str().unwrap().to_owned(), content)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_proposal_is_parsed_and_the_request_is_exact_and_masked() {
+    let llm = FakeLlm::start();
+    llm.push(openai::chat(SCALE));
+    let dir = tempfile::tempdir().unwrap();
+    let text = "scale web to 3; the db password=hunter2-sekrit and my token ghp_abcdefghijklmnopqrstuvwxyz0123";
+    let (result, usage) = ask(config(&llm, dir.path()), text).await;
+    let p = result.unwrap();
+    assert_eq!(
+        (p.backend.as_str(), p.request.as_str(), p.status),
+        ("openai", text, Status::Proposed)
+    );
+    assert!(p.actions[0].mutating, "mutating is decided by shipmate");
+    assert_eq!(
+        (usage.calls, usage.prompt_tokens, usage.completion_tokens),
+        (1, 120, 30)
+    );
+
+    let reqs = llm.requests();
+    assert_eq!(reqs.len(), 1);
+    let r = &reqs[0];
+    assert_eq!(
+        (r.method.as_str(), r.path.as_str()),
+        ("POST", "/v1/chat/completions")
+    );
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let body = r.json();
+    assert_eq!(body["model"], "fake-model");
+    assert!(body.get("tools").is_none(), "no cluster, no tools offered");
+    assert_eq!(body["response_format"]["type"], "json_schema");
+    let schema: Value =
+        serde_json::from_str(include_str!("../../../prompts/proposal.schema.json")).unwrap();
+    assert_eq!(body["response_format"]["json_schema"]["schema"], schema);
+    let msgs = messages(&body);
+    assert_eq!(msgs[0].0, "system");
+    assert!(msgs[0].1.contains("untrusted-data"));
+    assert_eq!(msgs[1].0, "user");
+    assert!(msgs[1].1.contains("scale web to 3") && msgs[1].1.contains("Default namespace: shop"));
+    let sent = r.text();
+    for secret in ["hunter2-sekrit", "ghp_abcdefghijklmnopqrstuvwxyz0123"] {
+        assert!(!sent.contains(secret), "{secret} left the machine: {sent}");
+    }
+    assert!(msgs[1].1.contains("[REDACTED]"));
+}
+
+#[tokio::test]
+async fn rate_limited_then_success_honours_retry_after() {
+    let llm = FakeLlm::start();
+    llm.push(Reply::status(429, "Rate limit reached").header("retry-after", "1"));
+    llm.push(openai::chat(SCALE));
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let (result, _) = ask(config(&llm, dir.path()), "scale web to 3").await;
+    assert_eq!(result.unwrap().status, Status::Proposed);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was not honoured"
+    );
+    assert_eq!(llm.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_500_storm_ends_in_a_clear_error_after_the_bounded_attempts() {
+    let llm = FakeLlm::start();
+    for _ in 0..5 {
+        llm.push(Reply::status(500, &format!("internal error for key {KEY}")));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (result, _) = ask(config(&llm, dir.path()), "scale web to 3").await;
+    let err = result.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            BackendError::RetriesExhausted {
+                attempts: 3,
+                status: 500,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("gave up after 3 attempt(s), last HTTP 500"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(KEY) && !format!("{err:?}").contains(KEY),
+        "{text}"
+    );
+    assert_eq!(llm.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried() {
+    let llm = FakeLlm::start();
+    llm.push(Reply::DropConnection);
+    llm.push(openai::chat(SCALE));
+    let dir = tempfile::tempdir().unwrap();
+    let (result, _) = ask(config(&llm, dir.path()), "scale web to 3").await;
+    assert_eq!(result.unwrap().summary, "Scale web to 3");
+    assert_eq!(llm.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn an_unreachable_server_names_the_url_and_what_to_check() {
+    let llm = FakeLlm::start();
+    for _ in 0..3 {
+        llm.push(Reply::DropConnection);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (result, _) = ask(config(&llm, dir.path()), "x").await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.contains("cannot reach") && text.contains("OPENAI_BASE_URL"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_key_is_not_retried_nor_printed() {
+    let llm = FakeLlm::start();
+    llm.push(Reply::status(
+        401,
+        &format!("Incorrect API key provided: {KEY}"),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let (result, _) = ask(config(&llm, dir.path()), "x").await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.contains("refused the API key") && text.contains("OPENAI_API_KEY"),
+        "{text}"
+    );
+    assert!(!text.contains(KEY));
+    assert_eq!(llm.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn malformed_output_gets_one_repair_then_a_clear_error_with_the_saved_answer() {
+    let llm = FakeLlm::start();
+    llm.push(openai::chat("Sure! Here is your deployment: {not json"));
+    llm.push(openai::chat(r#"{"status":"proposed"}"#));
+    llm.push(openai::chat(SCALE));
+    let dir = tempfile::tempdir().unwrap();
+    let (result, usage) = ask(config(&llm, dir.path()), "scale web to 3").await;
+    let err = result.unwrap_err();
+    let BackendError::MalformedAnswer { repairs, saved, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*repairs, 1);
+    assert!(saved.starts_with(dir.path()));
+    assert_eq!(
+        std::fs::read_to_string(saved).unwrap(),
+        r#"{"status":"proposed"}"#
+    );
+    assert!(err.to_string().contains(&saved.display().to_string()));
+    assert_eq!(
+        (llm.requests().len(), llm.pending()),
+        (2, 1),
+        "exactly one repair request"
+    );
+    assert_eq!(usage.calls, 2);
+
+    let repair = messages(&llm.requests()[1].json());
+    assert_eq!(repair.len(), 4);
+    assert_eq!(
+        repair[2],
+        (
+            "assistant".into(),
+            "Sure! Here is your deployment: {not json".into()
+        )
+    );
+    assert!(
+        repair[3]
+            .1
+            .starts_with("Your previous answer could not be used: it is not a valid proposal")
+    );
+}
+
+#[tokio::test]
+async fn a_repaired_answer_is_accepted() {
+    let llm = FakeLlm::start();
+    llm.push(openai::chat(
+        r#"{"status":"proposed","summary":"s","actions":[{"argv":["sh","-c","x"]}]}"#,
+    ));
+    llm.push(openai::chat(SCALE));
+    let dir = tempfile::tempdir().unwrap();
+    let (result, usage) = ask(config(&llm, dir.path()), "scale web to 3").await;
+    assert_eq!(result.unwrap().summary, "Scale web to 3");
+    assert_eq!((usage.calls, usage.prompt_tokens), (2, 240));
+    let repair = messages(&llm.requests()[1].json());
+    assert!(
+        repair[3].1.contains("must start with \"kubectl\""),
+        "{:?}",
+        repair[3]
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_is_not_understood() {
+    let llm = FakeLlm::start();
+    llm.push(openai::refusal("I can't help with that."));
+    let dir = tempfile::tempdir().unwrap();
+    let (result, _) = ask(config(&llm, dir.path()), "hack the planet").await;
+    let p = result.unwrap();
+    assert_eq!(p.status, Status::NotUnderstood);
+    assert!(p.summary.contains("I can't help with that."));
+}
+
+#[tokio::test]
+async fn a_streamed_answer_is_assembled_with_its_usage() {
+    let llm = FakeLlm::start();
+    llm.push(openai::chat_stream(SCALE, 7));
+    let dir = tempfile::tempdir().unwrap();
+    let (result, usage) = ask(config(&llm, dir.path()).stream(true), "scale web to 3").await;
+    assert_eq!(result.unwrap().summary, "Scale web to 3");
+    assert_eq!(usage.completion_tokens, 30);
+    let body = llm.requests()[0].json();
+    assert_eq!(
+        (
+            body["stream"].clone(),
+            body["stream_options"]["include_usage"].clone()
+        ),
+        (true.into(), true.into())
+    );
+}
+
+#[tokio::test]
+async fn a_stream_cut_mid_answer_is_retried_once_then_reported() {
+    let llm = FakeLlm::start();
+    llm.push(openai::chat_stream_cut(SCALE, 7, 3));
+    llm.push(openai::chat_stream(SCALE, 7));
+    let dir = tempfile::tempdir().unwrap();
+    let (result, _) = ask(config(&llm, dir.path()).stream(true), "scale web to 3").await;
+    assert_eq!(result.unwrap().summary, "Scale web to 3");
+    assert_eq!(llm.requests().len(), 2);
+
+    let llm = FakeLlm::start();
+    llm.push(openai::chat_stream_cut(SCALE, 7, 3));
+    llm.push(openai::chat_stream_cut(SCALE, 7, 5));
+    llm.push(openai::chat_stream(SCALE, 7));
+    let (result, _) = ask(config(&llm, dir.path()).stream(true), "scale web to 3").await;
+    let err = result.unwrap_err();
+    assert!(matches!(err, BackendError::StreamCut { .. }), "{err:?}");
+    assert!(err.to_string().contains("broke off"), "{err}");
+    assert_eq!(llm.requests().len(), 2);
+}
+
+#[test]
+fn the_key_never_shows_in_debug_output_and_is_required_for_openai_itself() {
+    let llm = FakeLlm::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(&llm, dir.path());
+    let backend = OpenAiBackend::new(cfg.clone()).unwrap();
+    assert!(!format!("{cfg:?} {backend:?}").contains(KEY));
+    let err = OpenAiBackend::new(OpenAiConfig::new())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("set OPENAI_API_KEY"), "{err}");
+    let err = OpenAiBackend::new(OpenAiConfig::new().base_url("localhost:8080")).unwrap_err();
+    assert!(err.to_string().contains("http://"), "{err}");
+}
+
+#[tokio::test]
+async fn a_long_retry_after_ends_at_once_and_says_so() {
+    let llm = FakeLlm::start();
+    llm.push(Reply::status(429, "quota exceeded").header("retry-after", "3600"));
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let (result, _) = ask(config(&llm, dir.path()), "x").await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.contains("asks to wait 3600s, more than the 60s allowed"),
+        "{text}"
+    );
+    assert!(text.contains("quota exceeded"), "{text}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(llm.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn wrong_urls_and_non_api_servers_say_what_to_check() {
+    let llm = FakeLlm::start();
+    llm.push(Reply::status(404, "The model `fake-model` does not exist"));
+    llm.push(Reply::Body {
+        status: 200,
+        headers: Vec::new(),
+        content_type: "text/html".into(),
+        body: b"<html>welcome</html>".to_vec(),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (result, _) = ask(config(&llm, dir.path()), "x").await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.contains("HTTP 404") && text.contains("check the base URL and the model name"),
+        "{text}"
+    );
+    assert!(text.contains("does not exist"), "{text}");
+    let (result, _) = ask(config(&llm, dir.path()), "x").await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.contains("not JSON") && text.contains("check the base URL"),
+        "{text}"
+    );
+}
