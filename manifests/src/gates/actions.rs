@@ -60,6 +60,21 @@ fn run(check: &ActionCheck, cmd: &KubectlCommand<'_>, s: &Settings, sink: &mut S
                 }
             }
         }
+        // Protected namespaces have their own gate; this one covers every other namespace.
+        ActionCheck::NamespaceDelete if verb == "delete" => {
+            for (t, name) in cmd.targets() {
+                if is_namespace_type(t) && !s.is_protected(name) {
+                    sink.emit(
+                        format!("deletes the namespace `{name}` and everything in it"),
+                        format!(
+                            "delete the objects you mean instead; if the whole namespace must go, \
+                             run `kubectl delete namespace {name}` by hand (or make this gate \
+                             `warn` in your constitution)"
+                        ),
+                    );
+                }
+            }
+        }
         // `apply --prune --all` deletes every object of the pruned types not in the files.
         ActionCheck::MassDelete if verb == "apply" && cmd.prune && cmd.all => {
             sink.emit(

@@ -106,8 +106,12 @@ pub(crate) enum Check {
 #[derive(Debug, Clone)]
 pub(crate) enum ActionCheck {
     ProtectedNamespaceDelete,
+    /// `kubectl delete namespace` of any other namespace (everything in it goes too).
+    NamespaceDelete,
     MassDelete,
-    ClusterAdminGrant { roles: Vec<String> },
+    ClusterAdminGrant {
+        roles: Vec<String>,
+    },
     ProtectedNamespaceChanges,
 }
 
@@ -132,6 +136,7 @@ pub(crate) const CHECK_NAMES: &[&str] = &[
     "selector-matches-template",
     "service-target-port",
     "no-protected-namespace-delete",
+    "no-namespace-delete",
     "no-mass-delete",
     "no-cluster-admin-grant",
     "no-protected-namespace-changes",
@@ -257,6 +262,7 @@ impl Rule {
             "no-protected-namespace-delete" => {
                 none(Rule::Action(ActionCheck::ProtectedNamespaceDelete))?
             }
+            "no-namespace-delete" => none(Rule::Action(ActionCheck::NamespaceDelete))?,
             "no-mass-delete" => none(Rule::Action(ActionCheck::MassDelete))?,
             "no-cluster-admin-grant" => {
                 let RolesParams { roles } = params(name, p)?;

@@ -63,6 +63,7 @@
 //! | `selector-matches-template` | workloads | the selector does not select the pod template |
 //! | `service-target-port` | Services | a named `targetPort` is not declared by the selected pods |
 //! | `no-protected-namespace-delete` | actions | `kubectl delete namespace <protected>` |
+//! | `no-namespace-delete` | actions | `kubectl delete namespace <any other>` |
 //! | `no-mass-delete` | actions | `delete --all`/`-A`/`delete all`, `apply --prune --all` |
 //! | `no-cluster-admin-grant` [`roles`] | actions | `create (cluster)rolebinding --clusterrole=cluster-admin`, `set subject` on it |
 //! | `no-protected-namespace-changes` | actions | a mutating verb with `-n <protected>` or `-A` |

@@ -38,6 +38,7 @@ fn constitution() -> Constitution {
 
 const ACTION_GATES: &[&str] = &[
     "no-protected-namespace-delete",
+    "no-namespace-delete",
     "no-mass-delete",
     "no-cluster-admin-grant",
     "no-protected-namespace-changes",

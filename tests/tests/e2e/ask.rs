@@ -63,6 +63,10 @@ fn exit_codes_follow_the_status() {
         0
     );
     assert_eq!(ask_json("delete namespace kube-system").0, 3);
+    // Any namespace: everything in it would go (DESIGN: deleting namespaces is forbidden).
+    let (code, p) = ask_json("delete namespace shop");
+    assert_eq!(code, 3);
+    assert_eq!(p["findings"][0]["gate"], "no-namespace-delete", "{p}");
     assert_eq!(ask_json("scale it up").0, 4);
     assert_eq!(ask_json("tell me a joke").0, 4);
     let out = ask(&["--backend", "nope", "scale web to 2"]);
