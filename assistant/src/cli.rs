@@ -111,6 +111,9 @@ pub struct SessionArgs {
     /// Backend that turns requests into proposals.
     #[arg(long, default_value = "rules", env = "SHIPMATE_BACKEND")]
     pub backend: String,
+    /// Model for an LLM backend (default: the backend's own, e.g. `gpt-4o-mini` for openai).
+    #[arg(long, value_name = "NAME", env = "SHIPMATE_MODEL")]
+    pub model: Option<String>,
     /// Default namespace for requests.
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
     pub namespace: Option<String>,
@@ -173,6 +176,7 @@ impl ClusterArgs {
             concurrency: self.concurrency,
             wait: self.wait.map(std::time::Duration::from_secs),
             out_dir: self.out_dir.clone(),
+            backend: shipmate_plugins::BackendOptions::default(),
         }
     }
 }

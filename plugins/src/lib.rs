@@ -24,7 +24,7 @@ pub use backend::{Backend, Context, NoProgress, Progress, Request};
 pub use error::BackendError;
 pub use llm::{ApiKey, OpenAiBackend, OpenAiConfig};
 pub use proposal::{Action, Proposal, Status, is_mutating, shell_metachar};
-pub use registry::Registry;
+pub use registry::{BackendOptions, Registry};
 pub use rules::RulesBackend;
 pub use tools::{ClusterTools, ToolCall, ToolOutput};
 pub use usage::Usage;

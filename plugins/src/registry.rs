@@ -5,8 +5,16 @@ use crate::error::BackendError;
 use crate::llm::{OpenAiBackend, OpenAiConfig};
 use crate::rules::RulesBackend;
 
+/// What the command line (or a profile) says about the backend to build.
+#[derive(Debug, Clone, Default)]
+pub struct BackendOptions {
+    /// `--model`: the model to ask (LLM backends; the rules backend has none). `None`: the
+    /// backend's default.
+    pub model: Option<String>,
+}
+
 /// Builds a backend.
-pub type Constructor = fn() -> Result<Box<dyn Backend>, BackendError>;
+pub type Constructor = fn(&BackendOptions) -> Result<Box<dyn Backend>, BackendError>;
 
 /// The registered backends, in the order they are listed to people.
 #[derive(Debug, Clone)]
@@ -23,12 +31,18 @@ impl Registry {
         registry.register(
             "rules",
             "offline, deterministic intent parser and templates (default)",
-            || Ok(Box::new(RulesBackend::new())),
+            |_| Ok(Box::new(RulesBackend::new())),
         );
         registry.register(
             "openai",
             "OpenAI Chat Completions or any compatible server (OPENAI_API_KEY, OPENAI_BASE_URL)",
-            || Ok(Box::new(OpenAiBackend::new(OpenAiConfig::from_env())?)),
+            |opts| {
+                let mut config = OpenAiConfig::from_env();
+                if let Some(model) = &opts.model {
+                    config = config.model(model);
+                }
+                Ok(Box::new(OpenAiBackend::new(config)?))
+            },
         );
         registry
     }
@@ -44,10 +58,19 @@ impl Registry {
         self.entries.iter().map(|(n, a, _)| (*n, *a))
     }
 
-    /// Builds the backend registered as `name`.
+    /// Builds the backend registered as `name` with its defaults.
     pub fn create(&self, name: &str) -> Result<Box<dyn Backend>, BackendError> {
+        self.create_with(name, &BackendOptions::default())
+    }
+
+    /// Builds the backend registered as `name` with `opts`.
+    pub fn create_with(
+        &self,
+        name: &str,
+        opts: &BackendOptions,
+    ) -> Result<Box<dyn Backend>, BackendError> {
         match self.entries.iter().find(|(n, _, _)| *n == name) {
-            Some((_, _, make)) => make(),
+            Some((_, _, make)) => make(opts),
             None => Err(BackendError::UnknownBackend {
                 name: name.to_owned(),
                 available: self

@@ -53,6 +53,7 @@ pub fn shipmate() -> Command {
         .env("KUBECONFIG", "/nonexistent/shipmate-e2e-kubeconfig")
         .env_remove("KUBERNETES_SERVICE_HOST")
         .env_remove("SHIPMATE_BACKEND")
+        .env_remove("SHIPMATE_MODEL")
         .env_remove("OPENAI_API_KEY")
         .env_remove("OPENAI_BASE_URL");
     cmd

@@ -36,8 +36,13 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         eprintln!("shipmate: error: no manifests found in the given paths; nothing to apply");
         return Ok(ExitCode::Usage);
     }
-    let Some(mut session) =
-        ask::session("rules", &args.gates, &args.cluster, args.namespace.clone())?
+    let Some(mut session) = ask::session(
+        "rules",
+        &shipmate_plugins::BackendOptions::default(),
+        &args.gates,
+        &args.cluster,
+        args.namespace.clone(),
+    )?
     else {
         return Ok(ExitCode::Usage);
     };

@@ -6,7 +6,9 @@ use std::io::{IsTerminal, Read, Write};
 
 use anyhow::Context as _;
 use shipmate_manifests::parse::Limits;
-use shipmate_plugins::{BackendError, ManualReason, NoProgress, Proposal, Registry, Status};
+use shipmate_plugins::{
+    BackendError, BackendOptions, ManualReason, NoProgress, Proposal, Registry, Status,
+};
 
 use crate::cli::{AskArgs, Output, SessionArgs};
 use crate::commands::validate;
@@ -66,8 +68,12 @@ pub fn exit_code(outcome: &Outcome, status: Status) -> ExitCode {
 /// A session for the backend, namespace, gate and cluster flags of `ask` and the REPL; `None`
 /// (after saying why) when the backend is unknown.
 pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
+    let backend = BackendOptions {
+        model: args.model.clone(),
+    };
     session(
         &args.backend,
+        &backend,
         &args.gates,
         &args.cluster,
         args.namespace.clone(),
@@ -78,11 +84,12 @@ pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
 /// backend is unknown.
 pub fn session(
     backend: &str,
+    backend_options: &BackendOptions,
     gates: &crate::cli::GateArgs,
     cluster: &crate::cli::ClusterArgs,
     namespace: Option<String>,
 ) -> anyhow::Result<Option<Session>> {
-    let backend = match Registry::builtin().create(backend) {
+    let backend = match Registry::builtin().create_with(backend, backend_options) {
         Ok(b) => b,
         Err(err @ BackendError::UnknownBackend { .. }) => {
             eprintln!("shipmate: error: {err}; choose one with --backend");
@@ -92,7 +99,8 @@ pub fn session(
     };
     let constitution = validate::constitution(gates)?;
     let schemas = validate::schemas(&gates.crds, &Limits::default())?;
-    let options = cluster.session_options(namespace);
+    let mut options = cluster.session_options(namespace);
+    options.backend = backend_options.clone();
     Session::new(backend, constitution, schemas, options).map(Some)
 }
 

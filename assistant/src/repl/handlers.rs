@@ -115,7 +115,7 @@ impl Repl {
             }
             return self.ui.show(&text);
         };
-        match registry.create(name) {
+        match registry.create_with(name, &self.session.options.backend) {
             Ok(backend) => {
                 self.session.set_backend(backend);
                 self.ui.show(&format!("backend: {name}\n"));

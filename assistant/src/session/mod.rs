@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 use shipmate_manifests::{Constitution, SchemaSet};
-use shipmate_plugins::{Backend, Context, Progress, Proposal, Request};
+use shipmate_plugins::{Backend, BackendOptions, Context, Progress, Proposal, Request};
 
 pub use approval::Approval;
 pub use confirm::{Choice, Prompter, TerminalPrompter};
@@ -46,6 +46,8 @@ pub struct SessionOptions {
     pub concurrency: usize,
     /// `--wait`: follow rollouts until they complete (or time out).
     pub wait: Option<std::time::Duration>,
+    /// `--model` and the like, for building backends (also by the REPL's `/backend`).
+    pub backend: BackendOptions,
     /// `--out-dir`: base directory of the manual fallback.
     pub out_dir: Option<PathBuf>,
 }
@@ -60,6 +62,7 @@ impl Default for SessionOptions {
             concurrency: crate::apply::DEFAULT_CONCURRENCY,
             wait: None,
             out_dir: None,
+            backend: BackendOptions::default(),
         }
     }
 }

@@ -57,6 +57,25 @@ fn a_proposal_from_the_model_goes_through_the_pipeline() {
 }
 
 #[test]
+fn model_picks_the_model_sent_to_the_provider() {
+    let llm = FakeLlm::start();
+    llm.push(openai::chat(r#"{"status":"not_understood","summary":"?"}"#));
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .shipmate()
+        .env("OPENAI_BASE_URL", llm.base_url())
+        .env("OPENAI_API_KEY", KEY)
+        .args(["ask", "--backend", "openai", "--model", "qwen2.5-coder:7b"])
+        .args(["--output", "json", "--no-apply", "hello"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let _ = stdout_json(&out);
+    let body: serde_json::Value = serde_json::from_str(&llm.requests()[0].text()).unwrap();
+    assert_eq!(body["model"], "qwen2.5-coder:7b");
+}
+
+#[test]
 fn a_model_that_obeys_an_injection_is_blocked_by_the_constitution() {
     let llm = FakeLlm::start();
     llm.push(openai::chat(
