@@ -66,6 +66,12 @@ pub struct Proposal {
     /// commands to run by hand).
     #[serde(default)]
     pub applied: Option<Applied>,
+    /// Tokens the backend's model calls used for this proposal (repairs and tool rounds
+    /// included); absent when no model was asked (the rules backend). Set by shipmate, never
+    /// by the model: not part of the schema a model answers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
+    pub usage: Option<crate::usage::Usage>,
 }
 
 impl Proposal {
@@ -86,6 +92,7 @@ impl Proposal {
             findings: Vec::new(),
             questions: Vec::new(),
             applied: None,
+            usage: None,
         }
     }
 

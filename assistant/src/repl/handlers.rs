@@ -39,6 +39,17 @@ impl Repl {
                 Ok(text) => self.ui.show(&text),
                 Err(err) => self.ui.warn(&format!("{err:#}")),
             },
+            Meta::Cost => {
+                let u = self.session.usage();
+                self.ui.show(&format!(
+                    "{} model call(s): {} prompt + {} completion = {} tokens (backend {})\n",
+                    u.calls,
+                    u.prompt_tokens,
+                    u.completion_tokens,
+                    u.total_tokens(),
+                    self.session.backend_name()
+                ));
+            }
             Meta::Backend(name) => self.backend(name.as_deref()),
             Meta::Context(name) => self.context(name),
             Meta::Namespace(name) => self.namespace(name),

@@ -48,6 +48,11 @@ pub const COMMANDS: &[Spec] = &[
         "undo an applied change (default: the latest not yet undone)",
     ),
     spec("/history", "[N]", "list the audit log, newest first"),
+    spec(
+        "/cost",
+        "",
+        "tokens the model calls of this session used (LLM backends)",
+    ),
     spec("/backend", "[NAME]", "show the backends, or switch to NAME"),
     spec(
         "/context",
@@ -87,6 +92,8 @@ pub enum Meta {
     Undo(Option<String>),
     /// `/history [N]`.
     History(Option<usize>),
+    /// `/cost`.
+    Cost,
     /// `/backend [NAME]`.
     Backend(Option<String>),
     /// `/context [NAME]`.
@@ -146,6 +153,7 @@ fn build(name: &str, args: &[&str]) -> Result<Meta, String> {
         "/manual" => Meta::Manual,
         "/undo" => Meta::Undo(arg),
         "/history" => Meta::History(arg.map(|n| count(&n)).transpose()?),
+        "/cost" => Meta::Cost,
         "/backend" => Meta::Backend(arg),
         "/context" => Meta::Context(arg),
         "/ns" => Meta::Namespace(arg),

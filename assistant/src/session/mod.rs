@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 use shipmate_manifests::{Constitution, SchemaSet};
-use shipmate_plugins::{Backend, BackendOptions, Context, Progress, Proposal, Request};
+use shipmate_plugins::{Backend, BackendOptions, Context, Progress, Proposal, Request, Usage};
 
 pub use approval::Approval;
 pub use confirm::{Choice, Prompter, TerminalPrompter};
@@ -92,6 +92,7 @@ pub struct Session {
     cluster: ClusterState,
     cancel: Arc<AtomicBool>,
     interrupt_installed: bool,
+    usage: Usage,
 }
 
 impl Session {
@@ -120,6 +121,7 @@ impl Session {
             cluster: ClusterState::NotTried,
             cancel: Arc::new(AtomicBool::new(false)),
             interrupt_installed: false,
+            usage: Usage::default(),
         })
     }
 
@@ -136,6 +138,11 @@ impl Session {
     /// The flag a Ctrl-C handler sets to cancel the current step.
     pub fn cancel_flag(&self) -> Arc<AtomicBool> {
         Arc::clone(&self.cancel)
+    }
+
+    /// Tokens used by model calls in this session so far (the REPL's `/cost`).
+    pub fn usage(&self) -> Usage {
+        self.usage
     }
 
     /// Forgets the conversation (the REPL's `/clear`).
@@ -168,11 +175,14 @@ impl Session {
                 () = cancelled(&cancel) => None,
             }
         });
+        let usage = cx.usage();
+        self.usage.add(usage);
         let Some(answer) = answer else {
             anyhow::bail!("cancelled (Ctrl-C): the backend's answer was abandoned");
         };
         let mut proposal = answer
             .with_context(|| format!("backend `{}` could not answer", self.backend.name()))?;
+        proposal.usage = (usage.calls > 0).then_some(usage);
         self.validate(&mut proposal);
         self.history.push(proposal.clone());
         Ok(proposal)

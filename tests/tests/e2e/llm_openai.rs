@@ -51,6 +51,8 @@ fn a_proposal_from_the_model_goes_through_the_pipeline() {
     );
     assert_eq!(p["request"], request);
     assert_eq!(p["actions"][0]["mutating"], true);
+    assert_eq!(p["usage"]["calls"], 1, "usage is reported: {p}");
+    assert!(p["usage"]["prompt_tokens"].as_u64().unwrap() > 0, "{p}");
     let sent = llm.requests()[0].text();
     assert!(!sent.contains("pa55w0rd-e2e"), "{sent}");
     assert!(!String::from_utf8_lossy(&out.stderr).contains(KEY));
