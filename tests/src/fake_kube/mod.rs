@@ -22,8 +22,8 @@
 //!
 //! Served: discovery (legacy form; kubectl falls back to it from aggregated discovery),
 //! `/openapi/v3` (the index, and per group-version the paths kubectl reads plus the component
-//! schemas of built-in kinds and CRDs in the real wire shape), get/list (label selectors; `metadata.name`/`namespace` field
-//! selectors; `limit`/`continue` pages with `remainingItemCount`)/watch/create/update/delete/deletecollection, server-side apply with
+//! schemas of built-in kinds and CRDs in the real wire shape), get/list (label selectors; field selectors on any dotted field such as
+//! `metadata.name` or `involvedObject.uid`; `limit`/`continue` pages with `remainingItemCount`)/watch/create/update/delete/deletecollection, server-side apply with
 //! `managedFields`, conflicts and `force`, merge and strategic merge patch, `dryRun=All`,
 //! `resourceVersion` preconditions, the `scale`, `status` and `pods/log` subresources (`container`, `previous`,
 //! `tailLines`; see [`LOG_ANNOTATION`]), CRDs and
