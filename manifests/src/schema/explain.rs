@@ -141,7 +141,7 @@ impl SchemaSet {
             .map(|(name, schema)| {
                 let field = FieldSummary {
                     name: name.clone(),
-                    type_name: type_name(root, schema, 0),
+                    type_name: type_name(schema, 0),
                     required: required.contains(&name.as_str()),
                 };
                 (name, field)
@@ -151,7 +151,7 @@ impl SchemaSet {
             .collect();
         Ok(FieldDoc {
             path: walked.join("."),
-            type_name: type_name(root, node, 0),
+            type_name: type_name(node, 0),
             description: description(root, node),
             fields,
         })
@@ -197,7 +197,7 @@ fn description(root: &Value, node: &Value) -> String {
 }
 
 /// kubectl explain's type names.
-fn type_name(root: &Value, node: &Value, depth: usize) -> String {
+fn type_name(node: &Value, depth: usize) -> String {
     if depth > 8 {
         return "object".into();
     }
@@ -218,7 +218,7 @@ fn type_name(root: &Value, node: &Value, depth: usize) -> String {
             return match node.get("anyOf").or_else(|| node.get("oneOf")) {
                 Some(Value::Array(branches)) => branches
                     .iter()
-                    .map(|b| type_name(root, b, depth + 1))
+                    .map(|b| type_name(b, depth + 1))
                     .filter(|t| t != "null")
                     .collect::<Vec<_>>()
                     .join(" | "),
@@ -227,9 +227,9 @@ fn type_name(root: &Value, node: &Value, depth: usize) -> String {
         }
     };
     match (ty, node.get("items"), node.get("additionalProperties")) {
-        ("array", Some(items), _) => format!("[]{}", type_name(root, items, depth + 1)),
+        ("array", Some(items), _) => format!("[]{}", type_name(items, depth + 1)),
         ("object", _, Some(values)) if values.is_object() && node.get("properties").is_none() => {
-            format!("map[string]{}", type_name(root, values, depth + 1))
+            format!("map[string]{}", type_name(values, depth + 1))
         }
         (ty, _, _) => ty.to_string(),
     }

@@ -150,7 +150,10 @@ mod tests {
         assert!(!field_matches("status.phase=Running", &obj));
         assert!(field_matches("status.phase!=Running", &obj));
         let event = json!({"involvedObject": {"kind": "Pod", "name": "api-0"}, "count": 3});
-        assert!(field_matches("involvedObject.kind=Pod,involvedObject.name=api-0", &event));
+        assert!(field_matches(
+            "involvedObject.kind=Pod,involvedObject.name=api-0",
+            &event
+        ));
         assert!(!field_matches("involvedObject.name=api-1", &event));
         assert!(field_matches("count=3", &event));
     }
