@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use super::columns::pod_status;
-use super::get::{byte_size, sanitize};
+use super::get::byte_size;
 use super::table::{age, int, text};
 use super::{ClusterReader, ToolError};
 
@@ -24,10 +24,7 @@ impl ClusterReader<'_> {
         name: &str,
         namespace: Option<&str>,
     ) -> Result<String, ToolError> {
-        let kind = self.kind(kind).await?;
-        let object = self.fetch(&kind, name, namespace).await?;
-        let mut o = serde_json::to_value(object).unwrap_or_default();
-        sanitize(&kind, &mut o);
+        let (kind, o) = self.fetch_clean(kind, name, namespace).await?;
         let m = &o["metadata"];
         let mut out = String::new();
         line(&mut out, "Name", &text(&m["name"]));

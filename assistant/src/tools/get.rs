@@ -22,12 +22,25 @@ impl ClusterReader<'_> {
         name: &str,
         namespace: Option<&str>,
     ) -> Result<String, ToolError> {
+        let (_, value) = self.fetch_clean(kind, name, namespace).await?;
+        let yaml = serde_saphyr::to_string(&value).unwrap_or_else(|e| e.to_string());
+        Ok(self.capped(yaml, "use describe for the status, or list with a selector"))
+    }
+}
+
+impl ClusterReader<'_> {
+    /// Resolves `kind`, reads the object and [`sanitize`]s it.
+    pub(super) async fn fetch_clean(
+        &self,
+        kind: &str,
+        name: &str,
+        namespace: Option<&str>,
+    ) -> Result<(Kind, Value), ToolError> {
         let kind = self.kind(kind).await?;
         let object = self.fetch(&kind, name, namespace).await?;
         let mut value = serde_json::to_value(object).unwrap_or_default();
         sanitize(&kind, &mut value);
-        let yaml = serde_saphyr::to_string(&value).unwrap_or_else(|e| e.to_string());
-        Ok(self.capped(yaml, "use describe for the status, or list with a selector"))
+        Ok((kind, value))
     }
 }
 

@@ -100,46 +100,11 @@ fn events_newest_last_with_repeats_folded() {
     let fake = FakeCluster::start();
     fake.seed(vec![
         crashing_pod("api-0", "shop"),
-        event(
-            "e1",
-            "shop",
-            ("Pod", "api-0"),
-            "BackOff",
-            2,
-            "2026-01-01T10:00:00Z",
-        ),
-        event(
-            "e2",
-            "shop",
-            ("Pod", "api-0"),
-            "Started",
-            1,
-            "2026-01-01T09:00:00Z",
-        ),
-        event(
-            "e3",
-            "shop",
-            ("Pod", "api-0"),
-            "BackOff",
-            3,
-            "2026-01-01T11:00:00Z",
-        ),
-        event(
-            "e4",
-            "shop",
-            ("Pod", "web-0"),
-            "Started",
-            1,
-            "2026-01-01T08:00:00Z",
-        ),
-        event(
-            "e5",
-            "default",
-            ("Pod", "x"),
-            "Started",
-            1,
-            "2026-01-01T12:00:00Z",
-        ),
+        event("shop", ("Pod", "api-0"), "BackOff", 2, 10),
+        event("shop", ("Pod", "api-0"), "Started", 1, 9),
+        event("shop", ("Pod", "api-0"), "BackOff", 3, 11),
+        event("shop", ("Pod", "web-0"), "Started", 1, 8),
+        event("default", ("Pod", "x"), "Started", 1, 12),
     ]);
     with_reader(&fake, ToolLimits::new(), async |r| {
         let about = r.events(Some("shop"), Some(("po", "api-0"))).await.unwrap();

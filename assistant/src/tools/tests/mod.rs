@@ -59,11 +59,12 @@ fn running_pod(name: &str, ns: &str) -> Value {
     })
 }
 
-/// A core/v1 event about `kind`/`name` in `ns`.
-fn event(name: &str, ns: &str, about: (&str, &str), reason: &str, count: i64, last: &str) -> Value {
+/// A core/v1 event about `kind`/`name` in `ns`, last seen at `hour`:00 on 2026-01-01.
+fn event(ns: &str, about: (&str, &str), reason: &str, count: i64, hour: u32) -> Value {
+    let last = format!("2026-01-01T{hour:02}:00:00Z");
     json!({
         "apiVersion": "v1", "kind": "Event",
-        "metadata": {"name": name, "namespace": ns},
+        "metadata": {"name": format!("{}.{reason}.{hour}", about.1), "namespace": ns},
         "involvedObject": {"kind": about.0, "name": about.1, "namespace": ns},
         "type": if reason == "Started" { "Normal" } else { "Warning" },
         "reason": reason, "message": format!("{reason} on {}", about.1),

@@ -43,14 +43,7 @@ fn secret_values_never_appear_in_any_answer() {
                    "kubectl.kubernetes.io/last-applied-configuration":
                        format!("{{\"stringData\":{{\"password\":\"{SECRET}\"}}}}")}},
                "data": {"password": SECRET_B64, "empty": ""}}),
-        event(
-            "e1",
-            "shop",
-            ("Secret", "db"),
-            "Updated",
-            1,
-            "2026-01-01T10:00:00Z",
-        ),
+        event("shop", ("Secret", "db"), "Updated", 1, 10),
     ]);
     with_reader(&fake, ToolLimits::new(), async |r| {
         let answers = [
@@ -95,22 +88,8 @@ fn describe_a_crashing_pod_shows_states_restarts_and_events() {
     let fake = FakeCluster::start();
     fake.seed(vec![
         crashing_pod("api-0", "shop"),
-        event(
-            "e1",
-            "shop",
-            ("Pod", "api-0"),
-            "BackOff",
-            4,
-            "2026-01-01T10:00:00Z",
-        ),
-        event(
-            "e2",
-            "shop",
-            ("Pod", "api-1"),
-            "BackOff",
-            1,
-            "2026-01-01T10:00:00Z",
-        ),
+        event("shop", ("Pod", "api-0"), "BackOff", 4, 10),
+        event("shop", ("Pod", "api-1"), "BackOff", 1, 10),
     ]);
     with_reader(&fake, ToolLimits::new(), async |r| {
         let d = r.describe("pod", "api-0", Some("shop")).await.unwrap();
