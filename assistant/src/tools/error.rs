@@ -18,7 +18,7 @@ pub enum ToolError {
         suggestion: Option<String>,
     },
     /// No object of that name.
-    #[error("no {singular} {name}{}; {}", in_ns(.namespace), existing(.plural, .namespace, .others, *.more))]
+    #[error("no {singular} {name}{}{}", in_ns(.namespace), existing(.plural, .namespace, .others, *.more))]
     NotFound {
         /// The type, singular and lower case (`pod`).
         singular: String,
@@ -28,8 +28,8 @@ pub enum ToolError {
         name: String,
         /// The namespace looked in (namespaced types).
         namespace: Option<String>,
-        /// Names that do exist there (the first few).
-        others: Vec<String>,
+        /// Names that do exist there (the first few); `None` when they could not be listed.
+        others: Option<Vec<String>>,
         /// Whether there are more than `others`.
         more: bool,
     },
@@ -72,11 +72,22 @@ fn in_ns(namespace: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn existing(plural: &str, namespace: &Option<String>, others: &[String], more: bool) -> String {
-    if others.is_empty() {
-        return format!("there are no {plural}{}", in_ns(namespace));
+/// `; pods there: a, b` or `; there are no pods in namespace shop` (nothing when unknown).
+fn existing(
+    plural: &str,
+    namespace: &Option<String>,
+    others: &Option<Vec<String>>,
+    more: bool,
+) -> String {
+    match others {
+        None => String::new(),
+        Some(others) if others.is_empty() => {
+            format!("; there are no {plural}{}", in_ns(namespace))
+        }
+        Some(others) => {
+            let place = if namespace.is_some() { " there" } else { "" };
+            let more = if more { ", …" } else { "" };
+            format!("; {plural}{place}: {}{more}", others.join(", "))
+        }
     }
-    let place = if namespace.is_some() { " there" } else { "" };
-    let more = if more { ", …" } else { "" };
-    format!("{plural}{place}: {}{more}", others.join(", "))
 }

@@ -206,7 +206,7 @@ impl<'c> ClusterReader<'c> {
         }
     }
 
-    /// [`ToolError::NotFound`] with the first few names that do exist (best effort).
+    /// [`ToolError::NotFound`] with the first few names that do exist (when they can be listed).
     async fn not_found(&self, kind: &Kind, name: &str, ns: Option<&str>) -> ToolError {
         const SHOWN: u32 = 12;
         let api = self.list_api(kind, ns);
@@ -214,14 +214,14 @@ impl<'c> ClusterReader<'c> {
             .list_metadata(&ListParams::default().limit(SHOWN + 1))
             .await
             .ok();
-        let mut others: Vec<String> = page
-            .iter()
-            .flat_map(|l| &l.items)
-            .filter_map(|o| o.metadata.name.clone())
-            .collect();
-        let more = others.len() > SHOWN as usize
-            || page.is_some_and(|p| p.metadata.continue_.is_some_and(|c| !c.is_empty()));
-        others.truncate(SHOWN as usize);
+        let more = page.as_ref().is_some_and(|p| {
+            p.items.len() > SHOWN as usize
+                || p.metadata.continue_.as_ref().is_some_and(|c| !c.is_empty())
+        });
+        let others = page.map(|p| {
+            let names = p.items.into_iter().filter_map(|o| o.metadata.name);
+            names.take(SHOWN as usize).collect()
+        });
         ToolError::NotFound {
             singular: kind.singular.clone(),
             plural: kind.plural().to_string(),

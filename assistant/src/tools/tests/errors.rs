@@ -49,6 +49,8 @@ fn forbidden_says_which_verb_on_what() {
     let fake = FakeCluster::start();
     fake.seed(running_pod("api-1", "shop"));
     fake.inject(Fault::status(403).path_contains("/pods").times(2));
+    fake.inject(Fault::status(404).path_contains("/deployments/web"));
+    fake.inject(Fault::status(403).path_contains("/deployments"));
     with_reader(&fake, ToolLimits::new(), async |r| {
         let err = r.list("pods", None, None).await.unwrap_err();
         assert_eq!(
@@ -60,5 +62,8 @@ fn forbidden_says_which_verb_on_what() {
             err.to_string(),
             "forbidden (403) on Pod/api-1 in namespace shop: your account lacks get on pods in namespace shop"
         );
+        // Not found, and the others cannot be listed: no claim about what exists.
+        let err = r.get("deploy", "web", Some("shop")).await.unwrap_err();
+        assert_eq!(err.to_string(), "no deployment web in namespace shop");
     });
 }
