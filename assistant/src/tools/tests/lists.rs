@@ -213,3 +213,28 @@ fn api_resources_and_custom_resources_by_any_name() {
         }
     });
 }
+
+#[test]
+fn events_over_the_byte_cap_drop_the_oldest_rows() {
+    let fake = FakeCluster::start();
+    let events: Vec<_> = (0..24)
+        .map(|h| event("shop", ("Pod", &format!("api-{h}")), "BackOff", 1, h))
+        .collect();
+    fake.seed(events);
+    with_reader(&fake, ToolLimits::new().max_bytes(1024), async |r| {
+        let out = r.events(Some("shop"), None).await.unwrap();
+        assert!(out.len() <= 1024, "{} bytes", out.len());
+        let lines: Vec<&str> = out.lines().collect();
+        let dropped: usize = lines[0].split(' ').nth(1).unwrap().parse().unwrap();
+        assert_eq!(
+            lines[0],
+            format!("[… {dropped} older event rows not shown; name an object or a namespace]")
+        );
+        assert!(lines[1].starts_with("LAST SEEN  TYPE"), "{out}");
+        assert_eq!(lines.len() - 2 + dropped, 24, "{out}");
+        assert!(
+            lines.last().unwrap().contains("pod/api-23 "),
+            "newest last: {out}"
+        );
+    });
+}
