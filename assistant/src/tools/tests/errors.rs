@@ -67,3 +67,18 @@ fn forbidden_says_which_verb_on_what() {
         assert_eq!(err.to_string(), "no deployment web in namespace shop");
     });
 }
+
+/// The agent loop runs tools inside `Send` futures (async-trait backends).
+#[test]
+fn tool_futures_are_send() {
+    fn send<T: Send>(_: T) {}
+    let fake = FakeCluster::start();
+    with_reader(&fake, ToolLimits::new(), async |r| {
+        send(r.list("pods", None, None));
+        send(r.get("pods", "a", None));
+        send(r.describe("pods", "a", None));
+        send(r.logs("a", None, None, false, None));
+        send(r.events(None, None));
+        send(r.api_resources());
+    });
+}
