@@ -6,7 +6,7 @@
 
 mod resources;
 
-pub use resources::{ResourceType, resource_type};
+pub use resources::{ResourceType, names_type, resource_type};
 
 /// kubectl flags that take a value as the next argument (when not written `--flag=value`).
 pub const VALUE_FLAGS: &[&str] = &[

@@ -25,12 +25,6 @@ impl ResourceType {
     pub fn group(&self) -> &'static str {
         self.api_version.split_once('/').map_or("", |(g, _)| g)
     }
-
-    fn version(&self) -> &'static str {
-        self.api_version
-            .split_once('/')
-            .map_or(self.api_version, |(_, v)| v)
-    }
 }
 
 macro_rules! types {
@@ -149,18 +143,32 @@ const TYPES: &[ResourceType] = types![
 /// singular or short name, optionally qualified as `RESOURCE.GROUP` or
 /// `RESOURCE.VERSION.GROUP`. `None` for anything else (custom resources, typos).
 pub fn resource_type(word: &str) -> Option<&'static ResourceType> {
+    TYPES
+        .iter()
+        .find(|t| names_type(word, t.api_version, t.kind, t.plural, t.short_names))
+}
+
+/// Whether the kubectl type word `word` names the resource type `api_version`/`kind` with
+/// plural `plural` and `short_names` (as a server's discovery lists them), by the rules of
+/// [`resource_type`]. For types the table does not know (custom resources).
+pub fn names_type<S: AsRef<str>>(
+    word: &str,
+    api_version: &str,
+    kind: &str,
+    plural: &str,
+    short_names: &[S],
+) -> bool {
     let word = word.to_ascii_lowercase();
     let (base, qualifier) = match word.split_once('.') {
         Some((b, q)) => (b, Some(q)),
         None => (word.as_str(), None),
     };
-    TYPES.iter().find(|t| {
-        let qualified = qualifier
-            .is_none_or(|q| q == t.group() || q.split_once('.') == Some((t.version(), t.group())));
-        // The lower-cased kind is kubectl's singular name for every built-in type.
-        qualified
-            && (base == t.plural
-                || base == t.kind.to_ascii_lowercase()
-                || t.short_names.contains(&base))
-    })
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+    let qualified =
+        qualifier.is_none_or(|q| q == group || q.split_once('.') == Some((version, group)));
+    // The lower-cased kind is kubectl's singular name for every built-in type.
+    qualified
+        && (base == plural
+            || base == kind.to_ascii_lowercase()
+            || short_names.iter().any(|s| s.as_ref() == base))
 }

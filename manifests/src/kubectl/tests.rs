@@ -73,3 +73,26 @@ fn resource_type_words_like_kubectl() {
     assert!(resource_type("widgets").is_none());
     assert!(resource_type("deploymentz").is_none());
 }
+
+#[test]
+fn custom_types_match_by_the_same_rules() {
+    let matches = |w: &str| {
+        names_type(
+            w,
+            "example.com/v1",
+            "Widget",
+            "widgets",
+            &["wd".to_string()],
+        )
+    };
+    for word in [
+        "widgets",
+        "Widget",
+        "wd",
+        "widgets.example.com",
+        "widget.v1.example.com",
+    ] {
+        assert!(matches(word), "{word}");
+    }
+    assert!(!matches("widgets.apps") && !matches("gadgets"));
+}

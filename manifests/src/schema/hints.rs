@@ -239,7 +239,7 @@ pub(crate) fn allowed_properties<'a>(root: &'a Value, steps: &[Step]) -> Vec<&'a
 }
 
 /// A schema node with its `$ref` resolved and its `allOf`/`anyOf`/`oneOf` branches listed.
-fn expand<'a>(root: &'a Value, node: &'a Value, depth: usize) -> Vec<&'a Value> {
+pub(crate) fn expand<'a>(root: &'a Value, node: &'a Value, depth: usize) -> Vec<&'a Value> {
     if depth > 16 {
         return Vec::new();
     }

@@ -24,6 +24,7 @@
 mod builtin;
 mod cache;
 mod crd;
+mod explain;
 mod hints;
 mod nulls;
 mod openapi;
@@ -42,6 +43,7 @@ use self::hints::MAX_ERRORS;
 use crate::document::Document;
 use crate::error::ManifestError;
 
+pub use self::explain::{ExplainError, FieldDoc, FieldSummary};
 pub use self::openapi::{OpenApiError, openapi_path};
 
 /// The schema verdict of one document (same vocabulary as kubeconform).
@@ -242,31 +244,7 @@ impl SchemaSet {
         let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
 
-        let key = || (api_version.to_owned(), kind.to_owned());
-        let crd = match self.crds.is_empty() {
-            true => None,
-            false => self.crds.get(&key()),
-        };
-        let live = match self.live.is_empty() {
-            true => None,
-            false => self.live.get(&key()),
-        };
-        let compiled = if let Some(lazy) = crd {
-            lazy.get_or_compile(|| Value::Null)
-        } else if let Some(entry) = live {
-            entry
-                .lazy
-                .get_or_compile(|| entry.document.root_schema(&entry.schema))
-        } else if let Some(i) = builtin::find(api_version, kind) {
-            match (self.builtin.get(i), BUILTIN_KINDS.get(i)) {
-                (Some(lazy), Some(kind)) => {
-                    lazy.get_or_compile(|| self.pool.root_schema(kind.generate))
-                }
-                _ => Err("internal error: kind table out of step"),
-            }
-        } else if (api_version, kind) == ("v1", "List") {
-            self.list.get_or_compile(strict::list_schema)
-        } else {
+        let Some(compiled) = self.compiled(api_version, kind) else {
             return (SchemaVerdict::NoSchema, Vec::new());
         };
         let compiled = match compiled {
@@ -317,6 +295,38 @@ impl SchemaSet {
             });
         }
         (SchemaVerdict::Invalid, errors)
+    }
+
+    /// The compiled schema of `apiVersion`/`kind` (CRD, then live, then bundled; see the type
+    /// docs), compiling it on first use; `None` when no schema is known.
+    fn compiled(&self, api_version: &str, kind: &str) -> Option<Result<&cache::Compiled, &str>> {
+        let key = || (api_version.to_owned(), kind.to_owned());
+        let crd = match self.crds.is_empty() {
+            true => None,
+            false => self.crds.get(&key()),
+        };
+        let live = match self.live.is_empty() {
+            true => None,
+            false => self.live.get(&key()),
+        };
+        Some(if let Some(lazy) = crd {
+            lazy.get_or_compile(|| Value::Null)
+        } else if let Some(entry) = live {
+            entry
+                .lazy
+                .get_or_compile(|| entry.document.root_schema(&entry.schema))
+        } else if let Some(i) = builtin::find(api_version, kind) {
+            match (self.builtin.get(i), BUILTIN_KINDS.get(i)) {
+                (Some(lazy), Some(kind)) => {
+                    lazy.get_or_compile(|| self.pool.root_schema(kind.generate))
+                }
+                _ => Err("internal error: kind table out of step"),
+            }
+        } else if (api_version, kind) == ("v1", "List") {
+            self.list.get_or_compile(strict::list_schema)
+        } else {
+            return None;
+        })
     }
 }
 

@@ -117,7 +117,7 @@ fn serve(store: &mut Store, req: &Request, t: Target) -> Result<(u16, Value), Ap
         ("GET", None) => list(store, req, &t),
         ("GET", Some(name)) if t.sub.as_deref() == Some("log") => {
             let pod = existing(store, &t, name)?;
-            Ok((200, Value::String(pod_log(pod, req.param("tailLines")))))
+            Ok((200, Value::String(pod_log(pod, req)?)))
         }
         ("GET", Some(name)) => {
             let obj = existing(store, &t, name)?;
@@ -195,19 +195,60 @@ fn list(store: &Store, req: &Request, t: &Target) -> Result<(u16, Value), ApiErr
         .map_err(|e| ApiError::bad_request(format!("unable to parse requirement: {e}")))?;
     let fields = req.param("fieldSelector").unwrap_or("");
     let ns = (!t.ns.is_empty()).then_some(t.ns.as_str());
-    let items: Vec<Value> = store
+    let after = req.param("continue").filter(|c| !c.is_empty());
+    let after = after
+        .map(|c| decode_continue(c).ok_or_else(|| ApiError::bad_request("invalid continue token")))
+        .transpose()?;
+    let mut items: Vec<Value> = store
         .list(&t.info, ns)
         .into_iter()
         .filter(|o| labels.matches(&o["metadata"]["labels"]) && field_matches(fields, o))
+        .filter(|o| after.as_ref().is_none_or(|a| &list_key(o) > a))
         .cloned()
         .collect();
+    let mut metadata = json!({"resourceVersion": store.revision().to_string()});
+    let limit = req.param("limit").and_then(|l| l.parse::<usize>().ok());
+    if let Some(limit) = limit.filter(|l| *l > 0 && items.len() > *l) {
+        let rest = items.split_off(limit);
+        let last = items.last().map(list_key).unwrap_or_default();
+        metadata["continue"] = encode_continue(&last).into();
+        // Like the real server: no count when selectors filter the list.
+        if req.param("labelSelector").is_none_or(str::is_empty) && fields.is_empty() {
+            metadata["remainingItemCount"] = rest.len().into();
+        }
+    }
     Ok((
         200,
         json!({
             "kind": format!("{}List", t.info.kind), "apiVersion": t.info.api_version(),
-            "metadata": {"resourceVersion": store.revision().to_string()}, "items": items,
+            "metadata": metadata, "items": items,
         }),
     ))
+}
+
+/// Where a list page ends: `namespace/name` (the store's order).
+fn list_key(o: &Value) -> (String, String) {
+    let m = &o["metadata"];
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    (s(&m["namespace"]), s(&m["name"]))
+}
+
+/// An opaque (hex) `continue` token naming the last item of a page.
+fn encode_continue((ns, name): &(String, String)) -> String {
+    format!("{ns}/{name}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn decode_continue(token: &str) -> Option<(String, String)> {
+    let bytes = (0..token.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (ns, name) = text.split_once('/')?;
+    Some((ns.to_string(), name.to_string()))
 }
 
 /// Whether a DELETE carries `DeleteOptions` in its body with `dryRun: ["All"]` (client-go and
@@ -221,22 +262,69 @@ fn delete_options_dry_run(req: &Request) -> bool {
 }
 
 /// The annotation whose value a pod's `log` subresource returns (the fake has no kubelet).
+/// `LOG_ANNOTATION.CONTAINER` holds the log of one container of a multi-container pod, and
+/// [`PREVIOUS_LOG_ANNOTATION`] (`.CONTAINER`) the log of the previous, terminated instance.
 pub const LOG_ANNOTATION: &str = "fake-kube.shipmate.test/log";
 
-/// A pod's log: its [`LOG_ANNOTATION`], optionally only the last `tailLines` lines.
-fn pod_log(pod: &Value, tail: Option<&str>) -> String {
-    let log = pod["metadata"]["annotations"][LOG_ANNOTATION]
+/// The annotation holding the log that `previous=true` returns; see [`LOG_ANNOTATION`].
+pub const PREVIOUS_LOG_ANNOTATION: &str = "fake-kube.shipmate.test/previous-log";
+
+/// A pod's log as the kubelet would serve it: the container named by `container` (required
+/// when the pod has several, as the real server requires), its previous instance with
+/// `previous=true`, optionally only the last `tailLines` lines.
+fn pod_log(pod: &Value, req: &Request) -> Result<String, ApiError> {
+    let pod_name = pod["metadata"]["name"].as_str().unwrap_or_default();
+    let containers: Vec<&str> = ["initContainers", "containers"]
+        .iter()
+        .flat_map(|k| pod["spec"][k].as_array().into_iter().flatten())
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    let container = match req.param("container").filter(|c| !c.is_empty()) {
+        Some(c) if containers.contains(&c) || containers.is_empty() => c,
+        Some(c) => {
+            return Err(ApiError::bad_request(format!(
+                "container {c} is not valid for pod {pod_name}"
+            )));
+        }
+        None if pod["spec"]["containers"]
+            .as_array()
+            .is_some_and(|c| c.len() > 1) =>
+        {
+            return Err(ApiError::bad_request(format!(
+                "a container name must be specified for pod {pod_name}, choose one of: [{}]",
+                containers.join(" ")
+            )));
+        }
+        None => containers.first().copied().unwrap_or_default(),
+    };
+    let previous = req.param("previous").is_some_and(|p| p == "true");
+    let base = if previous {
+        PREVIOUS_LOG_ANNOTATION
+    } else {
+        LOG_ANNOTATION
+    };
+    let annotations = &pod["metadata"]["annotations"];
+    let log = annotations[format!("{base}.{container}")]
         .as_str()
-        .unwrap_or("");
-    let Some(n) = tail.and_then(|t| t.parse::<usize>().ok()) else {
-        return log.to_string();
+        .or_else(|| annotations[base].as_str());
+    let log = match (log, previous) {
+        (Some(log), _) => log,
+        (None, false) => "",
+        (None, true) => {
+            return Err(ApiError::bad_request(format!(
+                "previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
+            )));
+        }
+    };
+    let Some(n) = req.param("tailLines").and_then(|t| t.parse::<usize>().ok()) else {
+        return Ok(log.to_string());
     };
     let lines: Vec<&str> = log.lines().collect();
     let mut out = lines[lines.len().saturating_sub(n)..].join("\n");
     if !out.is_empty() {
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 pub(crate) fn existing<'a>(

@@ -22,10 +22,11 @@
 //!
 //! Served: discovery (legacy form; kubectl falls back to it from aggregated discovery),
 //! `/openapi/v3` (the index, and per group-version the paths kubectl reads plus the component
-//! schemas of built-in kinds and CRDs in the real wire shape), get/list (label selectors; `metadata.name`/`namespace` field
-//! selectors)/watch/create/update/delete/deletecollection, server-side apply with
+//! schemas of built-in kinds and CRDs in the real wire shape), get/list (label selectors; field selectors on any dotted field such as
+//! `metadata.name` or `involvedObject.uid`; `limit`/`continue` pages with `remainingItemCount`)/watch/create/update/delete/deletecollection, server-side apply with
 //! `managedFields`, conflicts and `force`, merge and strategic merge patch, `dryRun=All`,
-//! `resourceVersion` preconditions, the `scale`, `status` and `pods/log` subresources, CRDs and
+//! `resourceVersion` preconditions, the `scale`, `status` and `pods/log` subresources (`container`, `previous`,
+//! `tailLines`; see [`LOG_ANNOTATION`]), CRDs and
 //! their custom resources, `metav1.Status` errors, bearer-token authentication, and injected
 //! faults ([`Fault`]).
 //!
@@ -65,7 +66,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-pub use api::LOG_ANNOTATION;
+pub use api::{LOG_ANNOTATION, PREVIOUS_LOG_ANNOTATION};
 pub use faults::Fault;
 
 /// The bearer token [`FakeCluster::start`] accepts.

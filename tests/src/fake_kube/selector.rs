@@ -91,8 +91,8 @@ fn parse_set(s: &str) -> Result<Vec<String>, String> {
     Ok(inner.split(',').map(|v| v.trim().to_string()).collect())
 }
 
-/// Whether `obj` passes the `metadata.name` / `metadata.namespace` terms of a field selector
-/// (`=`, `==`, `!=`); other terms are ignored, as documented.
+/// Whether `obj` passes every term of a field selector (`=`, `==`, `!=`) on a dotted field
+/// (`metadata.name`, `involvedObject.uid`, `status.phase`); a missing field compares as "".
 pub(crate) fn field_matches(selector: &str, obj: &Value) -> bool {
     selector.split(',').filter(|t| !t.is_empty()).all(|term| {
         let (key, want, equal) = match term.split_once("!=") {
@@ -102,12 +102,16 @@ pub(crate) fn field_matches(selector: &str, obj: &Value) -> bool {
                 None => return true,
             },
         };
-        let field = match key.trim() {
-            "metadata.name" => "name",
-            "metadata.namespace" => "namespace",
-            _ => return true,
+        // Any dotted field of the object: the real server supports metadata.name/namespace
+        // everywhere and per kind a few more (involvedObject.* and reason/type for events,
+        // spec.nodeName and status.phase for pods); a superset is enough for a fake.
+        let pointer = format!("/{}", key.trim().replace('.', "/"));
+        let value = match obj.pointer(&pointer) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
         };
-        (obj["metadata"][field].as_str().unwrap_or("") == want.trim()) == equal
+        (value == want.trim()) == equal
     })
 }
 
@@ -143,6 +147,14 @@ mod tests {
         let obj = json!({"metadata": {"name": "web", "namespace": "default"}});
         assert!(field_matches("metadata.name=web", &obj));
         assert!(!field_matches("metadata.name!=web", &obj));
-        assert!(field_matches("status.phase=Running", &obj));
+        assert!(!field_matches("status.phase=Running", &obj));
+        assert!(field_matches("status.phase!=Running", &obj));
+        let event = json!({"involvedObject": {"kind": "Pod", "name": "api-0"}, "count": 3});
+        assert!(field_matches(
+            "involvedObject.kind=Pod,involvedObject.name=api-0",
+            &event
+        ));
+        assert!(!field_matches("involvedObject.name=api-1", &event));
+        assert!(field_matches("count=3", &event));
     }
 }

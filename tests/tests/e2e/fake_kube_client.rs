@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use shipmate_e2e::fake_kube::{FakeCluster, Fault};
 
 /// A client for `cluster`, configured the way shipmate will be: through a kubeconfig file.
-async fn client(cluster: &FakeCluster) -> (Client, tempfile::TempDir) {
+pub(crate) async fn client(cluster: &FakeCluster) -> (Client, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let path = cluster.kubeconfig(dir.path());
     let kubeconfig = Kubeconfig::read_from(&path).unwrap();
@@ -20,7 +20,7 @@ async fn client(cluster: &FakeCluster) -> (Client, tempfile::TempDir) {
     (Client::try_from(config).unwrap(), dir)
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

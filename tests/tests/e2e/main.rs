@@ -7,6 +7,7 @@ mod ask;
 mod constitution;
 mod fake_kube_client;
 mod fake_kube_kubectl;
+mod fake_kube_reads;
 mod fallback;
 mod faults;
 mod history;
