@@ -114,6 +114,16 @@ pub struct SessionArgs {
     /// Model for an LLM backend (default: the backend's own, e.g. `gpt-4o-mini` for openai).
     #[arg(long, value_name = "NAME", env = "SHIPMATE_MODEL")]
     pub model: Option<String>,
+    /// Most bytes of one cluster-tool answer a model gets (logs, lists, objects; the end of a
+    /// log is kept).
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024)]
+    pub tool_max_bytes: usize,
+    /// Log lines a model gets when it names no tail.
+    #[arg(long, value_name = "LINES", default_value_t = 200)]
+    pub log_tail: i64,
+    /// Most rows of one list a model gets.
+    #[arg(long, value_name = "ROWS", default_value_t = 200)]
+    pub list_rows: usize,
     /// Default namespace for requests.
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
     pub namespace: Option<String>,
@@ -177,6 +187,7 @@ impl ClusterArgs {
             wait: self.wait.map(std::time::Duration::from_secs),
             out_dir: self.out_dir.clone(),
             backend: shipmate_plugins::BackendOptions::default(),
+            tool_limits: crate::tools::ToolLimits::default(),
         }
     }
 }

@@ -18,11 +18,6 @@ mod repl;
 mod session;
 mod shell;
 mod style;
-#[allow(
-    dead_code,
-    unused_imports,
-    reason = "read-only tools for the LLM agent loop; wired to the agent loop by the lead"
-)]
 mod tools;
 mod undo;
 mod xdg;

@@ -144,4 +144,10 @@ pub trait Backend: Send + Sync {
 
     /// Proposes manifests and actions for `req`.
     async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError>;
+
+    /// Whether the backend consults the read-only cluster tools ([`Context::tools`]); the
+    /// session connects to the cluster for it only then. `false` by default.
+    fn uses_cluster_tools(&self) -> bool {
+        false
+    }
 }

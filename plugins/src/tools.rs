@@ -69,6 +69,16 @@ pub struct EventsArgs {
     pub object: Option<String>,
 }
 
+/// Arguments of `explain`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+pub struct ExplainArgs {
+    /// Kind (`Deployment`, `deploy`, or `example.com/v1/Widget` for a custom resource).
+    pub kind: String,
+    /// Dotted field path (`spec.template.spec.containers.resources`); empty for the top.
+    #[serde(default)]
+    pub field: String,
+}
+
 /// Arguments of `api_resources` (none).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 pub struct NoArgs {}
@@ -88,6 +98,8 @@ pub enum ToolCall {
     Events(EventsArgs),
     /// The resource types the cluster serves.
     ApiResources,
+    /// A field's type, description and child fields, from the schema (`kubectl explain`).
+    Explain(ExplainArgs),
 }
 
 /// What a tool produced.
@@ -168,6 +180,11 @@ pub fn tool_specs() -> Vec<ToolSpec> {
             description: "The resource types this cluster serves (CRDs included).",
             parameters: schema::<NoArgs>(),
         },
+        ToolSpec {
+            name: "explain",
+            description: "A field's type and child fields from the Kubernetes schema, like kubectl explain.",
+            parameters: schema::<ExplainArgs>(),
+        },
     ]
 }
 
@@ -187,6 +204,7 @@ impl ToolCall {
             "logs" => ToolCall::Logs(serde_json::from_str(args).map_err(bad)?),
             "events" => ToolCall::Events(serde_json::from_str(args).map_err(bad)?),
             "api_resources" => ToolCall::ApiResources,
+            "explain" => ToolCall::Explain(serde_json::from_str(args).map_err(bad)?),
             other => {
                 let names: Vec<_> = tool_specs().iter().map(|s| s.name).collect();
                 return Err(format!(
@@ -207,6 +225,7 @@ impl ToolCall {
             ToolCall::Logs(a) => format!("logs pod/{}{}", a.pod, ns(&a.namespace)),
             ToolCall::Events(a) => format!("events{}", ns(&a.namespace)),
             ToolCall::ApiResources => "api-resources".to_owned(),
+            ToolCall::Explain(a) => format!("explain {} {}", a.kind, a.field),
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::exit::ExitCode;
 use crate::render::proposal::Handover;
 use crate::session::{Outcome, Prompter, Session, TerminalPrompter, Ui};
 use crate::style::Style;
+use crate::tools::ToolLimits;
 use crate::{output, pipeline, render};
 
 /// Largest request read from stdin.
@@ -71,13 +72,21 @@ pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
     let backend = BackendOptions {
         model: args.model.clone(),
     };
-    session(
+    let tool_limits = ToolLimits::new()
+        .max_bytes(args.tool_max_bytes)
+        .log_tail_lines(args.log_tail)
+        .list_rows(args.list_rows);
+    let session = session(
         &args.backend,
         &backend,
         &args.gates,
         &args.cluster,
         args.namespace.clone(),
-    )
+    )?;
+    Ok(session.map(|mut s| {
+        s.options.tool_limits = tool_limits;
+        s
+    }))
 }
 
 /// A session for `backend` with the gate and cluster flags; `None` (after saying why) when the

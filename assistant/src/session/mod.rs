@@ -20,7 +20,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 use shipmate_manifests::{Constitution, SchemaSet};
-use shipmate_plugins::{Backend, BackendOptions, Context, Progress, Proposal, Request, Usage};
+use shipmate_plugins::{
+    Backend, BackendOptions, ClusterTools, Context, Progress, Proposal, Request, Usage,
+};
 
 pub use approval::Approval;
 pub use confirm::{Choice, Prompter, TerminalPrompter};
@@ -30,6 +32,7 @@ pub use undo::{UndoOutcome, UndoReport};
 
 use crate::cluster::{Cluster, ClusterError, ConnectOptions};
 use crate::pipeline;
+use crate::tools::{ClusterReader, SessionTools, ToolLimits};
 
 /// How a session is set up (from the command line).
 #[derive(Debug, Clone)]
@@ -48,6 +51,8 @@ pub struct SessionOptions {
     pub wait: Option<std::time::Duration>,
     /// `--model` and the like, for building backends (also by the REPL's `/backend`).
     pub backend: BackendOptions,
+    /// Bounds on what one cluster-tool answer may cost a model.
+    pub tool_limits: ToolLimits,
     /// `--out-dir`: base directory of the manual fallback.
     pub out_dir: Option<PathBuf>,
 }
@@ -63,6 +68,7 @@ impl Default for SessionOptions {
             wait: None,
             out_dir: None,
             backend: BackendOptions::default(),
+            tool_limits: ToolLimits::default(),
         }
     }
 }
@@ -162,10 +168,22 @@ impl Session {
             .map(|c| c.defaults().clone())
             .unwrap_or_default();
         let namespace = self.options.namespace.clone();
+        if self.backend.uses_cluster_tools() {
+            // A client only; an unreachable cluster shows up as tool errors the model reads.
+            self.connect();
+        }
+        let tools = match &self.cluster {
+            ClusterState::Connected(c) if self.backend.uses_cluster_tools() => Some(SessionTools {
+                reader: ClusterReader::new(c, self.options.tool_limits),
+                schemas: &self.schemas,
+            }),
+            _ => None,
+        };
         let mut cx = Context::new(progress)
             .with_namespace(namespace)
             .with_resource_defaults(defaults)
-            .with_history(&self.history);
+            .with_history(&self.history)
+            .with_tools(tools.as_ref().map(|t| t as &dyn ClusterTools));
         let request = Request::new(text);
         let cancel = Arc::clone(&self.cancel);
         cancel.store(false, Ordering::SeqCst);

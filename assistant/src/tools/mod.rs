@@ -16,6 +16,7 @@
 //! - Errors are short and say what exists ("no pod api-0 in namespace shop; pods there: …"), so
 //!   that a model's next call is a good one.
 
+mod adapter;
 mod cap;
 mod columns;
 mod describe;
@@ -32,6 +33,7 @@ use kube::api::{Api, DynamicObject, ListParams};
 
 use crate::cluster::{Cluster, ClusterError, Operation, Resource};
 
+pub use adapter::SessionTools;
 pub use error::ToolError;
 pub use schema::schema_lookup;
 
@@ -112,17 +114,17 @@ impl Kind {
 
 impl<'c> ClusterReader<'c> {
     /// Tools on `cluster` within `limits`.
+    /// The namespace a call that names none means: the session's default.
+    pub fn default_namespace(&self) -> &str {
+        self.cluster.namespace()
+    }
+
     pub fn new(cluster: &'c Cluster, limits: ToolLimits) -> Self {
         ClusterReader {
             cluster,
             limits,
             discovery: discovery::Cache::default(),
         }
-    }
-
-    /// The limits in force.
-    pub fn limits(&self) -> ToolLimits {
-        self.limits
     }
 
     /// `text` cut to the byte cap, keeping its start; `narrow` says how to ask for less.

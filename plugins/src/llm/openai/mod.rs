@@ -237,6 +237,10 @@ impl Backend for OpenAiBackend {
         PROVIDER.backend
     }
 
+    fn uses_cluster_tools(&self) -> bool {
+        true
+    }
+
     async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
         let mut messages = vec![
             json!({"role": "system", "content": prompts::SYSTEM}),
