@@ -108,9 +108,13 @@ pub struct ReplArgs {
 /// What a session is built from: the options shared by `ask` and the REPL.
 #[derive(Debug, Clone, Args)]
 pub struct SessionArgs {
-    /// Backend that turns requests into proposals.
-    #[arg(long, default_value = "rules", env = "SHIPMATE_BACKEND")]
-    pub backend: String,
+    /// Backend that turns requests into proposals: rules (offline, the default), openai…
+    #[arg(long, value_name = "NAME", env = "SHIPMATE_BACKEND")]
+    pub backend: Option<String>,
+    /// A named profile (backend, model, base URL, key variable) from
+    /// ~/.config/shipmate/config.yaml; default: its `default_profile`.
+    #[arg(long, value_name = "NAME", env = "SHIPMATE_PROFILE")]
+    pub profile: Option<String>,
     /// Model for an LLM backend (default: the backend's own, e.g. `gpt-4o-mini` for openai).
     #[arg(long, value_name = "NAME", env = "SHIPMATE_MODEL")]
     pub model: Option<String>,

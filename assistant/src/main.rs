@@ -13,6 +13,7 @@ mod order;
 mod output;
 mod pipeline;
 mod policy;
+mod profiles;
 mod render;
 mod repl;
 mod session;

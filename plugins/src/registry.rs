@@ -2,7 +2,7 @@
 
 use crate::backend::Backend;
 use crate::error::BackendError;
-use crate::llm::{OpenAiBackend, OpenAiConfig};
+use crate::llm::{ApiKey, OpenAiBackend, OpenAiConfig};
 use crate::rules::RulesBackend;
 
 /// What the command line (or a profile) says about the backend to build.
@@ -11,6 +11,11 @@ pub struct BackendOptions {
     /// `--model`: the model to ask (LLM backends; the rules backend has none). `None`: the
     /// backend's default.
     pub model: Option<String>,
+    /// The provider's base URL, instead of the backend's environment variable or default.
+    pub base_url: Option<String>,
+    /// The environment variable that holds the API key, instead of the backend's own
+    /// (`OPENAI_API_KEY`…). A name, never a key.
+    pub api_key_env: Option<String>,
 }
 
 /// Builds a backend.
@@ -40,6 +45,12 @@ impl Registry {
                 let mut config = OpenAiConfig::from_env();
                 if let Some(model) = &opts.model {
                     config = config.model(model);
+                }
+                if let Some(url) = &opts.base_url {
+                    config = config.base_url(url);
+                }
+                if let Some(var) = &opts.api_key_env {
+                    config = config.api_key(ApiKey::from_env(var));
                 }
                 Ok(Box::new(OpenAiBackend::new(config)?))
             },

@@ -54,6 +54,7 @@ pub fn shipmate() -> Command {
         .env_remove("KUBERNETES_SERVICE_HOST")
         .env_remove("SHIPMATE_BACKEND")
         .env_remove("SHIPMATE_MODEL")
+        .env_remove("SHIPMATE_PROFILE")
         .env_remove("OPENAI_API_KEY")
         .env_remove("OPENAI_BASE_URL");
     cmd

@@ -69,15 +69,27 @@ pub fn exit_code(outcome: &Outcome, status: Status) -> ExitCode {
 /// A session for the backend, namespace, gate and cluster flags of `ask` and the REPL; `None`
 /// (after saying why) when the backend is unknown.
 pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
-    let backend = BackendOptions {
-        model: args.model.clone(),
+    let profile = match crate::profiles::config_path() {
+        Some(path) => {
+            let config = crate::profiles::load(&path)?;
+            config.pick(args.profile.as_deref(), &path)?.cloned()
+        }
+        None if args.profile.is_some() => {
+            anyhow::bail!("--profile needs a config directory: set HOME or XDG_CONFIG_HOME")
+        }
+        None => None,
     };
+    let (name, backend) = crate::profiles::resolve(
+        args.backend.as_deref(),
+        args.model.as_deref(),
+        profile.as_ref(),
+    );
     let tool_limits = ToolLimits::new()
         .max_bytes(args.tool_max_bytes)
         .log_tail_lines(args.log_tail)
         .list_rows(args.list_rows);
     let session = session(
-        &args.backend,
+        &name,
         &backend,
         &args.gates,
         &args.cluster,

@@ -205,3 +205,49 @@ fn the_model_reads_the_cluster_through_tools_as_untrusted_masked_data() {
     // Nothing was deleted: the fake saw no DELETE.
     assert!(fake.requests().iter().all(|r| r.method != "DELETE"));
 }
+
+#[test]
+fn a_profile_picks_backend_model_base_url_and_key_variable() {
+    let llm = FakeLlm::start();
+    llm.push(openai::chat(r#"{"status":"not_understood","summary":"?"}"#));
+    let sandbox = Sandbox::new();
+    let config = sandbox.work().join("config");
+    std::fs::create_dir_all(config.join("shipmate")).unwrap();
+    std::fs::write(
+        config.join("shipmate/config.yaml"),
+        format!(
+            "default_profile: lab\nprofiles:\n  lab: {{backend: openai, model: lab-model, \
+             base_url: '{}', api_key_env: LAB_KEY}}\n",
+            llm.base_url()
+        ),
+    )
+    .unwrap();
+    let out = sandbox
+        .shipmate()
+        .env("XDG_CONFIG_HOME", &config)
+        .env("LAB_KEY", KEY)
+        .args(["ask", "--output", "json", "--no-apply", "hello"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(stdout_json(&out)["backend"], "openai");
+    let request = &llm.requests()[0];
+    assert_eq!(request.json()["model"], "lab-model");
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    // A profile that does not exist is a clear error naming the file.
+    let out = sandbox
+        .shipmate()
+        .env("XDG_CONFIG_HOME", &config)
+        .args(["ask", "--profile", "nope", "hello"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no profile `nope`") && stderr.contains("lab"),
+        "{stderr}"
+    );
+}
