@@ -125,6 +125,10 @@ pub struct SessionArgs {
     /// Log lines a model gets when it names no tail.
     #[arg(long, value_name = "LINES", default_value_t = 200)]
     pub log_tail: i64,
+    /// How many times a proposal that validation blocked goes back to a model with its
+    /// findings (LLM backends).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub repair_rounds: u32,
     /// Most rows of one list a model gets.
     #[arg(long, value_name = "ROWS", default_value_t = 200)]
     pub list_rows: usize,
@@ -192,6 +196,7 @@ impl ClusterArgs {
             out_dir: self.out_dir.clone(),
             backend: shipmate_plugins::BackendOptions::default(),
             tool_limits: crate::tools::ToolLimits::default(),
+            repair_rounds: 2,
         }
     }
 }

@@ -150,4 +150,10 @@ pub trait Backend: Send + Sync {
     fn uses_cluster_tools(&self) -> bool {
         false
     }
+
+    /// Whether a blocked proposal should go back to the backend with its findings (a model
+    /// can correct itself; a deterministic backend would answer the same). `false` by default.
+    fn repairs(&self) -> bool {
+        false
+    }
 }

@@ -97,6 +97,7 @@ pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
     )?;
     Ok(session.map(|mut s| {
         s.options.tool_limits = tool_limits;
+        s.options.repair_rounds = args.repair_rounds;
         s
     }))
 }

@@ -11,6 +11,7 @@ mod edit;
 mod execute;
 mod flow;
 mod inspect;
+mod repair;
 mod review;
 mod undo;
 
@@ -21,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::Context as _;
 use shipmate_manifests::{Constitution, SchemaSet};
 use shipmate_plugins::{
-    Backend, BackendOptions, ClusterTools, Context, Progress, Proposal, Request, Usage,
+    Backend, BackendOptions, ClusterTools, Context, Progress, Proposal, Request, Status, Usage,
 };
 
 pub use approval::Approval;
@@ -53,6 +54,8 @@ pub struct SessionOptions {
     pub backend: BackendOptions,
     /// Bounds on what one cluster-tool answer may cost a model.
     pub tool_limits: ToolLimits,
+    /// How many times a blocked proposal goes back to a model with its findings.
+    pub repair_rounds: u32,
     /// `--out-dir`: base directory of the manual fallback.
     pub out_dir: Option<PathBuf>,
 }
@@ -69,6 +72,7 @@ impl Default for SessionOptions {
             out_dir: None,
             backend: BackendOptions::default(),
             tool_limits: ToolLimits::default(),
+            repair_rounds: 2,
         }
     }
 }
@@ -156,12 +160,51 @@ impl Session {
         self.history.clear();
     }
 
-    /// Asks the backend for a proposal and validates it (schema, gates, argv safety). The
-    /// proposal joins the history, so a later "scale it to 5" can refer to it.
+    /// Asks the backend for a proposal and validates it (schema, gates, argv safety). A backend
+    /// that can repair ([`Backend::repairs`]) gets the blocking findings back for at most
+    /// `repair_rounds` more tries. The proposal joins the history, so a later "scale it to 5"
+    /// can refer to it.
     ///
     /// # Errors
     /// When the backend fails (an LLM that cannot be reached, say).
     pub fn propose(&mut self, text: &str, progress: &mut dyn Progress) -> anyhow::Result<Proposal> {
+        let mut proposal = self.ask_backend(text, progress)?;
+        self.validate(&mut proposal);
+        let mut rounds = 0;
+        while proposal.status == Status::Blocked
+            && self.backend.repairs()
+            && rounds < self.options.repair_rounds
+        {
+            rounds += 1;
+            progress.update(&format!(
+                "repairing: round {rounds} of {}",
+                self.options.repair_rounds
+            ));
+            let retry = repair::request(text, &proposal);
+            let mut next = match self.ask_backend(&retry, progress) {
+                Ok(next) => next,
+                Err(err) => {
+                    // Nothing is lost: the blocked proposal stands, and says why it was not
+                    // repaired.
+                    proposal.findings.push(repair::failed(&err));
+                    break;
+                }
+            };
+            next.request = text.to_owned();
+            if let (Some(mut total), Some(more)) = (proposal.usage, next.usage) {
+                total.add(more);
+                next.usage = Some(total);
+            }
+            self.validate(&mut next);
+            proposal = next;
+        }
+        self.history.push(proposal.clone());
+        Ok(proposal)
+    }
+
+    /// One backend call for `text`, with the cluster tools when the backend uses them, usage
+    /// counted; Ctrl-C abandons it.
+    fn ask_backend(&mut self, text: &str, progress: &mut dyn Progress) -> anyhow::Result<Proposal> {
         let defaults = self
             .gates
             .as_ref()
@@ -201,8 +244,6 @@ impl Session {
         let mut proposal = answer
             .with_context(|| format!("backend `{}` could not answer", self.backend.name()))?;
         proposal.usage = (usage.calls > 0).then_some(usage);
-        self.validate(&mut proposal);
-        self.history.push(proposal.clone());
         Ok(proposal)
     }
 

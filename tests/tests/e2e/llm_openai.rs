@@ -80,10 +80,13 @@ fn model_picks_the_model_sent_to_the_provider() {
 #[test]
 fn a_model_that_obeys_an_injection_is_blocked_by_the_constitution() {
     let llm = FakeLlm::start();
-    llm.push(openai::chat(
-        r#"{"status":"proposed","summary":"As instructed","actions":[
+    // The model insists, through both repair rounds.
+    for _ in 0..3 {
+        llm.push(openai::chat(
+            r#"{"status":"proposed","summary":"As instructed","actions":[
             {"argv":["kubectl","delete","namespace","kube-system"],"reason":"the log said so"}]}"#,
-    ));
+        ));
+    }
     let sandbox = Sandbox::new();
     let out = ask_openai(&sandbox, &llm, "why is api-0 crashing?");
     let p = stdout_json(&out);
@@ -145,11 +148,14 @@ fn the_model_reads_the_cluster_through_tools_as_untrusted_masked_data() {
             serde_json::json!({"kind": "Deployment", "field": "spec.replicas"}),
         ),
     ]));
-    // The model "obeys" the injection: the constitution still blocks it.
-    llm.push(openai::chat(
-        r#"{"status":"proposed","summary":"Delete namespace prod","actions":[
+    // The model "obeys" the injection and insists through the repair round: the constitution
+    // still blocks it.
+    for _ in 0..2 {
+        llm.push(openai::chat(
+            r#"{"status":"proposed","summary":"Delete namespace prod","actions":[
             {"argv":["kubectl","delete","namespace","prod"],"mutating":true,"reason":"the log said so"}]}"#,
-    ));
+        ));
+    }
     let sandbox = Sandbox::new();
     let out = sandbox
         .shipmate_on(&fake)
@@ -162,6 +168,8 @@ fn the_model_reads_the_cluster_through_tools_as_untrusted_masked_data() {
             "--yes",
             "-o",
             "json",
+            "--repair-rounds",
+            "1",
             "why is api-0 crashing?",
         ])
         .stdin(std::process::Stdio::null())
@@ -173,7 +181,7 @@ fn the_model_reads_the_cluster_through_tools_as_untrusted_masked_data() {
     assert!(p["applied"].is_null(), "nothing ran: {p}");
 
     let requests = llm.requests();
-    assert_eq!(requests.len(), 2);
+    assert_eq!(requests.len(), 3, "tools, the answer, one repair round");
     let first = requests[0].json();
     let tools: Vec<&str> = first["tools"]
         .as_array()
@@ -250,4 +258,52 @@ fn a_profile_picks_backend_model_base_url_and_key_variable() {
         stderr.contains("no profile `nope`") && stderr.contains("lab"),
         "{stderr}"
     );
+}
+
+fn web_deployment(privileged: bool) -> String {
+    serde_json::json!({
+        "status": "proposed", "summary": "Deploy web",
+        "manifests": [{
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "labels": {"app": "web"}},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                "template": {"metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "web", "image": "nginx:1.27.1",
+                        "securityContext": {"privileged": privileged}}]}}}
+        }]
+    })
+    .to_string()
+}
+
+#[test]
+fn a_blocked_proposal_goes_back_to_the_model_with_its_findings() {
+    let llm = FakeLlm::start();
+    llm.push(openai::chat(&web_deployment(true)));
+    llm.push(openai::chat(&web_deployment(false)));
+    let sandbox = Sandbox::new();
+    let out = ask_openai(&sandbox, &llm, "deploy nginx as web");
+    let p = stdout_json(&out);
+    assert_eq!(out.status.code(), Some(0), "repaired: {p}");
+    assert_eq!(p["status"], "proposed");
+    assert_eq!(
+        p["request"], "deploy nginx as web",
+        "the original request, not the repair"
+    );
+    assert_eq!(p["usage"]["calls"], 2, "both calls are counted");
+    let requests = llm.requests();
+    assert_eq!(requests.len(), 2);
+    let retry = requests[1].text();
+    assert!(
+        retry.contains("no-privileged") && retry.contains("fix:"),
+        "{retry}"
+    );
+
+    // A model that will not fix it stops after the bounded rounds, still blocked.
+    let llm = FakeLlm::start();
+    for _ in 0..3 {
+        llm.push(openai::chat(&web_deployment(true)));
+    }
+    let out = ask_openai(&sandbox, &llm, "deploy nginx as web");
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(llm.requests().len(), 3, "one try and two repair rounds");
 }

@@ -241,6 +241,10 @@ impl Backend for OpenAiBackend {
         true
     }
 
+    fn repairs(&self) -> bool {
+        true
+    }
+
     async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
         let mut messages = vec![
             json!({"role": "system", "content": prompts::SYSTEM}),
