@@ -2,7 +2,7 @@
 
 use crate::backend::Backend;
 use crate::error::BackendError;
-use crate::llm::{OpenAiBackend, OpenAiConfig};
+use crate::llm::{AnthropicBackend, AnthropicConfig, OpenAiBackend, OpenAiConfig};
 use crate::rules::RulesBackend;
 
 /// What the command line (or a profile) says about the backend to build.
@@ -42,6 +42,15 @@ impl Registry {
                     config = config.model(model);
                 }
                 Ok(Box::new(OpenAiBackend::new(config)?))
+            },
+        );
+        registry.register(
+            "anthropic",
+            "Anthropic Messages API (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL)",
+            |opts| {
+                let config = AnthropicConfig::from_env();
+                let model = opts.model.clone().unwrap_or(config.model.clone());
+                Ok(Box::new(AnthropicBackend::new(config.model(model))?))
             },
         );
         registry
