@@ -2,7 +2,9 @@
 
 use crate::backend::Backend;
 use crate::error::BackendError;
-use crate::llm::{ApiKey, OpenAiBackend, OpenAiConfig};
+use crate::llm::{
+    AnthropicBackend, AnthropicConfig, ApiKey, LlmConfig, LlmProvider, OpenAiBackend, OpenAiConfig,
+};
 use crate::rules::RulesBackend;
 
 /// What the command line (or a profile) says about the backend to build.
@@ -42,17 +44,16 @@ impl Registry {
             "openai",
             "OpenAI Chat Completions or any compatible server (OPENAI_API_KEY, OPENAI_BASE_URL)",
             |opts| {
-                let mut config = OpenAiConfig::from_env();
-                if let Some(model) = &opts.model {
-                    config = config.model(model);
-                }
-                if let Some(url) = &opts.base_url {
-                    config = config.base_url(url);
-                }
-                if let Some(var) = &opts.api_key_env {
-                    config = config.api_key(ApiKey::from_env(var));
-                }
+                let config = with_options(OpenAiConfig::from_env(), opts);
                 Ok(Box::new(OpenAiBackend::new(config)?))
+            },
+        );
+        registry.register(
+            "anthropic",
+            "Anthropic Messages API (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL)",
+            |opts| {
+                let config = with_options(AnthropicConfig::from_env(), opts);
+                Ok(Box::new(AnthropicBackend::new(config)?))
             },
         );
         registry
@@ -93,6 +94,21 @@ impl Registry {
             }),
         }
     }
+}
+
+/// An LLM backend's configuration from its environment, with what the command line or a
+/// profile overrides: model, base URL, and the variable holding the key.
+fn with_options<P: LlmProvider>(mut config: LlmConfig<P>, opts: &BackendOptions) -> LlmConfig<P> {
+    if let Some(model) = &opts.model {
+        config = config.model(model);
+    }
+    if let Some(url) = &opts.base_url {
+        config = config.base_url(url);
+    }
+    if let Some(var) = &opts.api_key_env {
+        config = config.api_key(ApiKey::from_env(var));
+    }
+    config
 }
 
 impl Default for Registry {

@@ -30,18 +30,34 @@ impl Usage {
     /// One call's usage from an OpenAI-style `usage` object (`prompt_tokens`,
     /// `completion_tokens`); missing counts are 0.
     pub fn from_openai(usage: Option<&Value>) -> Usage {
-        let count = |name: &str| {
-            usage
-                .and_then(|u| u.get(name))
-                .and_then(Value::as_u64)
-                .unwrap_or(0)
-        };
+        let count = |name: &str| count(usage, name);
         Usage {
             calls: 1,
             prompt_tokens: count("prompt_tokens"),
             completion_tokens: count("completion_tokens"),
         }
     }
+
+    /// One call's usage from an Anthropic `usage` object: `input_tokens` (plus cache reads
+    /// and writes, which are prompt tokens too) and `output_tokens`; missing counts are 0.
+    pub fn from_anthropic(usage: Option<&Value>) -> Usage {
+        let count = |name: &str| count(usage, name);
+        Usage {
+            calls: 1,
+            prompt_tokens: count("input_tokens")
+                + count("cache_creation_input_tokens")
+                + count("cache_read_input_tokens"),
+            completion_tokens: count("output_tokens"),
+        }
+    }
+}
+
+/// The count `name` in a usage object; 0 when missing.
+fn count(usage: Option<&Value>, name: &str) -> u64 {
+    usage
+        .and_then(|u| u.get(name))
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -59,5 +75,7 @@ mod tests {
             (total.calls, total.prompt_tokens, total.total_tokens()),
             (2, 12, 17)
         );
+        let a = serde_json::json!({"input_tokens": 10, "cache_read_input_tokens": 5, "output_tokens": 3});
+        assert_eq!(Usage::from_anthropic(Some(&a)).total_tokens(), 18);
     }
 }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::mask::{mask_json, untrusted};
+use crate::error::BackendError;
 use crate::tools::{ClusterTools, ToolCall, ToolOutput};
 
 /// Bounds on the tool loop of one request.
@@ -33,6 +34,7 @@ pub struct ToolRunner<'a> {
     tools: Option<&'a dyn ClusterTools>,
     bounds: ToolBounds,
     calls: u32,
+    rounds: u32,
 }
 
 impl<'a> ToolRunner<'a> {
@@ -42,7 +44,25 @@ impl<'a> ToolRunner<'a> {
             tools,
             bounds,
             calls: 0,
+            rounds: 0,
         }
+    }
+
+    /// Counts a model call that asks for tools; past [`ToolBounds::max_rounds`] the request
+    /// fails with an error saying so.
+    pub fn next_round(&mut self, backend: &str) -> Result<(), BackendError> {
+        self.rounds += 1;
+        if self.rounds <= self.bounds.max_rounds {
+            return Ok(());
+        }
+        Err(BackendError::Failed {
+            backend: backend.into(),
+            message: format!(
+                "the model kept asking for tools ({} rounds, {} calls) without answering; \
+                 ask more precisely or try another model",
+                self.bounds.max_rounds, self.calls
+            ),
+        })
     }
 
     /// Tool calls run so far.

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::mask::mask_text;
+use super::prompts;
+use crate::error::BackendError;
 use crate::proposal::{Action, Proposal, Status, shell_metachar};
 
 /// The fields of a proposal a model may fill in.
@@ -70,6 +73,64 @@ pub fn parse_proposal(backend: &str, request: &str, raw: &str) -> Result<Proposa
     proposal.actions = answer.actions;
     proposal.questions = answer.questions;
     Ok(proposal)
+}
+
+/// The answer to a request the model refused: `not_understood`, with its (masked) words.
+pub fn declined(backend: &str, request: &str, refusal: &str) -> Proposal {
+    let summary = format!("the model declined: {}", mask_text(refusal));
+    Proposal::new(backend, request, Status::NotUnderstood, summary)
+}
+
+/// What [`AnswerCheck::check`] made of an answer.
+#[derive(Debug)]
+pub enum Checked {
+    /// A usable proposal.
+    Proposal(Box<Proposal>),
+    /// Not usable: send this repair request and ask again.
+    Repair(String),
+}
+
+/// Checks one request's answers, allowing `max_repairs` repair requests; after that, an
+/// unusable answer is saved and becomes a [`BackendError::MalformedAnswer`].
+#[derive(Debug)]
+pub struct AnswerCheck<'a> {
+    backend: &'static str,
+    request: &'a str,
+    max_repairs: u32,
+    dir: &'a Path,
+    repairs: u32,
+}
+
+impl<'a> AnswerCheck<'a> {
+    /// A check for answers to `request` from `backend`, saving rejected ones under `dir`.
+    pub fn new(backend: &'static str, request: &'a str, max_repairs: u32, dir: &'a Path) -> Self {
+        Self {
+            backend,
+            request,
+            max_repairs,
+            dir,
+            repairs: 0,
+        }
+    }
+
+    /// The proposal in `raw`, or the repair request to send, or (repairs used up) the error.
+    pub fn check(&mut self, raw: &str) -> Result<Checked, BackendError> {
+        let reason = match parse_proposal(self.backend, self.request, raw) {
+            Ok(proposal) => return Ok(Checked::Proposal(Box::new(proposal))),
+            Err(reason) => reason,
+        };
+        if self.repairs >= self.max_repairs {
+            return Err(BackendError::MalformedAnswer {
+                backend: self.backend.into(),
+                repairs: self.repairs,
+                reason,
+                saved: save_answer(self.dir, self.backend, raw),
+            });
+        }
+        self.repairs += 1;
+        tracing::debug!(round = self.repairs, %reason, "asking the model to repair its answer");
+        Ok(Checked::Repair(prompts::repair(&reason)))
+    }
 }
 
 /// The JSON inside a Markdown code fence, which some models add despite being told not to.

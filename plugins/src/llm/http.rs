@@ -68,6 +68,18 @@ impl Default for HttpOptions {
     }
 }
 
+/// How a provider's answers are read: whole (JSON) or streamed (server-sent events), both
+/// turned into the backend's `T`. Errors are messages, made into [`BackendError`]s here.
+#[derive(Debug, Clone, Copy)]
+pub struct Wire<T> {
+    /// The last event of a stream (`[DONE]`, `message_stop`…).
+    pub is_final: fn(&SseEvent) -> bool,
+    /// A stream's events joined; `Err`: the provider reported an error in the stream.
+    pub from_stream: fn(&[SseEvent]) -> Result<T, String>,
+    /// A whole answer; `Err`: what is missing from it.
+    pub from_json: fn(&Value) -> Result<T, String>,
+}
+
 /// A JSON-over-HTTP client for one provider.
 #[derive(Debug, Clone)]
 pub struct Transport {
@@ -75,6 +87,7 @@ pub struct Transport {
     provider: Provider,
     key: Option<ApiKey>,
     retry: RetryPolicy,
+    extra: HeaderMap,
 }
 
 /// How one attempt failed.
@@ -112,7 +125,18 @@ impl Transport {
             provider,
             key,
             retry: options.retry,
+            extra: HeaderMap::new(),
         })
+    }
+
+    /// Adds a header sent with every request (`anthropic-version`).
+    #[must_use]
+    pub fn with_header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.extra.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+        self
     }
 
     /// POSTs `body` to `url` and returns the JSON answer.
@@ -165,6 +189,27 @@ impl Transport {
             })
         })
         .await
+    }
+
+    /// POSTs `body` to `url` and reads the answer with `wire`: streamed when `stream`.
+    pub async fn exchange<T>(
+        &self,
+        url: &str,
+        body: &Value,
+        stream: bool,
+        wire: &Wire<T>,
+    ) -> Result<T, BackendError> {
+        if stream {
+            let events = self.post_sse(url, body, wire.is_final).await?;
+            return (wire.from_stream)(&events).map_err(|error| BackendError::Failed {
+                backend: self.provider.backend.to_owned(),
+                message: format!(
+                    "the provider ended the stream with an error ({error}); try again later"
+                ),
+            });
+        }
+        let answer = self.post_json(url, body).await?;
+        (wire.from_json)(&answer).map_err(|message| self.protocol(message))
     }
 
     async fn send(&self, url: &str, body: &[u8]) -> Result<reqwest::Response, Failure> {
@@ -286,7 +331,7 @@ impl Transport {
     }
 
     fn headers(&self) -> HeaderMap {
-        let mut headers = HeaderMap::new();
+        let mut headers = self.extra.clone();
         headers.insert(
             reqwest::header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),

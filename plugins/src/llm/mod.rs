@@ -8,6 +8,8 @@
 
 pub mod agent;
 pub mod answer;
+pub mod anthropic;
+pub mod config;
 pub mod http;
 pub mod key;
 pub mod mask;
@@ -17,6 +19,8 @@ pub mod retry;
 pub mod sse;
 
 pub use agent::ToolBounds;
+pub use anthropic::{AnthropicBackend, AnthropicConfig};
+pub use config::{LlmConfig, LlmProvider};
 pub use http::HttpOptions;
 pub use key::ApiKey;
 pub use openai::{OpenAiBackend, OpenAiConfig};

@@ -4,6 +4,9 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
+use super::mask::mask_text;
+use crate::backend::{Context, Request};
+
 /// The system prompt every LLM backend starts from.
 pub const SYSTEM: &str = include_str!("../../../prompts/system.md");
 
@@ -25,6 +28,15 @@ pub fn proposal_schema() -> &'static Value {
 /// The repair request for an answer rejected because of `reason`.
 pub fn repair(reason: &str) -> String {
     REPAIR.trim_end().replace("{reason}", reason)
+}
+
+/// The first user message: the request (masked) and the context it needs.
+pub fn request(req: &Request, cx: &Context<'_>) -> String {
+    format!(
+        "Request: {}\nDefault namespace: {}",
+        mask_text(&req.text),
+        cx.namespace().unwrap_or("default")
+    )
 }
 
 #[cfg(test)]

@@ -1,46 +1,38 @@
 //! The `openai` backend against a scripted fake Chat Completions server.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use shipmate_e2e::fake_llm::{FakeLlm, Reply, openai};
-use shipmate_plugins::llm::{HttpOptions, RetryPolicy};
-use shipmate_plugins::{
-    ApiKey, Backend, BackendError, Context, NoProgress, OpenAiBackend, OpenAiConfig, Proposal,
-    Request, Status,
+use shipmate_plugins::llm::ToolBounds;
+use shipmate_plugins::{Backend, BackendError, OpenAiBackend, OpenAiConfig, Proposal, Status};
+
+use crate::common::{
+    KEY, REQUEST_SECRETS, REQUEST_WITH_SECRETS, SCALE, assert_nothing_leaked, configure,
+    proposal_schema, run,
 };
+use crate::scenarios;
 
-const KEY: &str = "sk-test-0123456789abcdefKEY";
+pub fn config(llm: &FakeLlm, answers: &Path) -> OpenAiConfig {
+    configure(OpenAiConfig::new(), llm.base_url(), answers)
+}
 
-pub const SCALE: &str = r#"{"status":"proposed","summary":"Scale web to 3",
-  "actions":[{"argv":["kubectl","scale","deployment/web","--replicas=3"],"reason":"asked"}]}"#;
+pub fn make(llm: &FakeLlm, answers: &Path, bounds: ToolBounds) -> Box<dyn Backend> {
+    Box::new(OpenAiBackend::new(config(llm, answers).tool_bounds(bounds)).unwrap())
+}
 
-pub fn config(llm: &FakeLlm, answers: &std::path::Path) -> OpenAiConfig {
-    let retry = RetryPolicy::default()
-        .attempts(3)
-        .backoff(Duration::from_millis(1), Duration::from_millis(5));
-    OpenAiConfig::new()
-        .base_url(llm.base_url())
-        .api_key(Some(ApiKey::new(KEY)))
-        .model("fake-model")
-        .answer_dir(answers)
-        .http(HttpOptions {
-            connect_timeout: Duration::from_secs(2),
-            read_timeout: Duration::from_secs(5),
-            retry,
-        })
+fn make_streaming(llm: &FakeLlm, answers: &Path, bounds: ToolBounds) -> Box<dyn Backend> {
+    let config = config(llm, answers).tool_bounds(bounds).stream(true);
+    Box::new(OpenAiBackend::new(config).unwrap())
 }
 
 /// Runs one request; returns the result and the usage the context metered.
-pub async fn ask(
+async fn ask(
     config: OpenAiConfig,
     text: &str,
 ) -> (Result<Proposal, BackendError>, shipmate_plugins::Usage) {
-    let backend = OpenAiBackend::new(config).expect("backend");
-    let mut progress = NoProgress;
-    let mut cx = Context::new(&mut progress).with_namespace(Some("shop".into()));
-    let result = backend.propose(&Request::new(text), &mut cx).await;
-    (result, cx.usage())
+    run(&OpenAiBackend::new(config).expect("backend"), text, None).await
 }
 
 pub fn messages(body: &Value) -> Vec<(String, String)> {
@@ -60,7 +52,7 @@ async fn a_proposal_is_parsed_and_the_request_is_exact_and_masked() {
     let llm = FakeLlm::start();
     llm.push(openai::chat(SCALE));
     let dir = tempfile::tempdir().unwrap();
-    let text = "scale web to 3; the db password=hunter2-sekrit and my token ghp_abcdefghijklmnopqrstuvwxyz0123";
+    let text = REQUEST_WITH_SECRETS;
     let (result, usage) = ask(config(&llm, dir.path()), text).await;
     let p = result.unwrap();
     assert_eq!(
@@ -89,67 +81,30 @@ async fn a_proposal_is_parsed_and_the_request_is_exact_and_masked() {
     assert_eq!(body["model"], "fake-model");
     assert!(body.get("tools").is_none(), "no cluster, no tools offered");
     assert_eq!(body["response_format"]["type"], "json_schema");
-    let schema: Value =
-        serde_json::from_str(include_str!("../../../prompts/proposal.schema.json")).unwrap();
-    assert_eq!(body["response_format"]["json_schema"]["schema"], schema);
+    assert_eq!(
+        body["response_format"]["json_schema"]["schema"],
+        proposal_schema()
+    );
     let msgs = messages(&body);
     assert_eq!(msgs[0].0, "system");
     assert!(msgs[0].1.contains("untrusted-data"));
     assert_eq!(msgs[1].0, "user");
     assert!(msgs[1].1.contains("scale web to 3") && msgs[1].1.contains("Default namespace: shop"));
-    let sent = r.text();
-    for secret in ["hunter2-sekrit", "ghp_abcdefghijklmnopqrstuvwxyz0123"] {
-        assert!(!sent.contains(secret), "{secret} left the machine: {sent}");
-    }
+    assert_nothing_leaked(&r.text(), &REQUEST_SECRETS);
     assert!(msgs[1].1.contains("[REDACTED]"));
 }
 
 #[tokio::test]
 async fn rate_limited_then_success_honours_retry_after() {
-    let llm = FakeLlm::start();
-    llm.push(Reply::status(429, "Rate limit reached").header("retry-after", "1"));
-    llm.push(openai::chat(SCALE));
-    let dir = tempfile::tempdir().unwrap();
-    let started = Instant::now();
-    let (result, _) = ask(config(&llm, dir.path()), "scale web to 3").await;
-    assert_eq!(result.unwrap().status, Status::Proposed);
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "Retry-After: 1 was not honoured"
-    );
-    assert_eq!(llm.requests().len(), 2);
+    let limited = Reply::status(429, "Rate limit reached").header("retry-after", "1");
+    scenarios::retry_after_is_honoured(make, limited, openai::chat(SCALE)).await;
 }
 
 #[tokio::test]
 async fn a_500_storm_ends_in_a_clear_error_after_the_bounded_attempts() {
-    let llm = FakeLlm::start();
-    for _ in 0..5 {
-        llm.push(Reply::status(500, &format!("internal error for key {KEY}")));
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (result, _) = ask(config(&llm, dir.path()), "scale web to 3").await;
-    let err = result.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            BackendError::RetriesExhausted {
-                attempts: 3,
-                status: 500,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    let text = err.to_string();
-    assert!(
-        text.contains("gave up after 3 attempt(s), last HTTP 500"),
-        "{text}"
-    );
-    assert!(
-        !text.contains(KEY) && !format!("{err:?}").contains(KEY),
-        "{text}"
-    );
-    assert_eq!(llm.requests().len(), 3);
+    let error = Reply::status(500, &format!("internal error for key {KEY}"));
+    let storm = [error.clone(), error.clone(), error];
+    scenarios::a_storm_ends_in_a_clear_error(make, storm, openai::chat(SCALE)).await;
 }
 
 #[tokio::test]
@@ -198,31 +153,14 @@ async fn a_refused_key_is_not_retried_nor_printed() {
 
 #[tokio::test]
 async fn malformed_output_gets_one_repair_then_a_clear_error_with_the_saved_answer() {
-    let llm = FakeLlm::start();
-    llm.push(openai::chat("Sure! Here is your deployment: {not json"));
-    llm.push(openai::chat(r#"{"status":"proposed"}"#));
-    llm.push(openai::chat(SCALE));
-    let dir = tempfile::tempdir().unwrap();
-    let (result, usage) = ask(config(&llm, dir.path()), "scale web to 3").await;
-    let err = result.unwrap_err();
-    let BackendError::MalformedAnswer { repairs, saved, .. } = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(*repairs, 1);
-    assert!(saved.starts_with(dir.path()));
-    assert_eq!(
-        std::fs::read_to_string(saved).unwrap(),
-        r#"{"status":"proposed"}"#
-    );
-    assert!(err.to_string().contains(&saved.display().to_string()));
-    assert_eq!(
-        (llm.requests().len(), llm.pending()),
-        (2, 1),
-        "exactly one repair request"
-    );
-    assert_eq!(usage.calls, 2);
-
-    let repair = messages(&llm.requests()[1].json());
+    let replies = [
+        openai::chat("Sure! Here is your deployment: {not json"),
+        openai::chat(r#"{"status":"proposed"}"#),
+        openai::chat(SCALE),
+    ];
+    let saved = r#"{"status":"proposed"}"#;
+    let repair = scenarios::a_malformed_answer_is_repaired_once_then_saved(make, replies, saved);
+    let repair = messages(&repair.await.json());
     assert_eq!(repair.len(), 4);
     assert_eq!(
         repair[2],
@@ -288,23 +226,12 @@ async fn a_streamed_answer_is_assembled_with_its_usage() {
 
 #[tokio::test]
 async fn a_stream_cut_mid_answer_is_retried_once_then_reported() {
-    let llm = FakeLlm::start();
-    llm.push(openai::chat_stream_cut(SCALE, 7, 3));
-    llm.push(openai::chat_stream(SCALE, 7));
-    let dir = tempfile::tempdir().unwrap();
-    let (result, _) = ask(config(&llm, dir.path()).stream(true), "scale web to 3").await;
-    assert_eq!(result.unwrap().summary, "Scale web to 3");
-    assert_eq!(llm.requests().len(), 2);
-
-    let llm = FakeLlm::start();
-    llm.push(openai::chat_stream_cut(SCALE, 7, 3));
-    llm.push(openai::chat_stream_cut(SCALE, 7, 5));
-    llm.push(openai::chat_stream(SCALE, 7));
-    let (result, _) = ask(config(&llm, dir.path()).stream(true), "scale web to 3").await;
-    let err = result.unwrap_err();
-    assert!(matches!(err, BackendError::StreamCut { .. }), "{err:?}");
-    assert!(err.to_string().contains("broke off"), "{err}");
-    assert_eq!(llm.requests().len(), 2);
+    let cuts = [
+        openai::chat_stream_cut(SCALE, 7, 3),
+        openai::chat_stream_cut(SCALE, 7, 5),
+    ];
+    let whole = openai::chat_stream(SCALE, 7);
+    scenarios::a_cut_stream_is_retried_once_then_reported(make_streaming, cuts, whole).await;
 }
 
 #[test]

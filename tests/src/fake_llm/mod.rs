@@ -8,7 +8,8 @@
 //! so a client's retry is always a new connection.
 //!
 //! The server itself knows no provider: the wire format lives in per-provider helpers that build
-//! [`Reply`]s ([`openai`] for Chat Completions; Anthropic, Gemini and Ollama join as siblings).
+//! [`Reply`]s ([`openai`] for Chat Completions, [`anthropic`] for Messages; Gemini and Ollama join
+//! as siblings).
 //!
 //! ```no_run
 //! use shipmate_e2e::fake_llm::{FakeLlm, Reply, openai};
@@ -19,6 +20,7 @@
 //! assert_eq!(llm.requests().len(), 2);
 //! ```
 
+pub mod anthropic;
 pub mod openai;
 mod reply;
 mod server;

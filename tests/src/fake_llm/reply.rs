@@ -18,7 +18,8 @@ pub enum Reply {
     },
     /// A `text/event-stream` answer, chunked, one chunk per event.
     Events {
-        /// Each event's `data:` payload, in order.
+        /// Each event's `data:` payload, in order; a payload starting with `event:` is a
+        /// whole event (`event: NAME\ndata: …`).
         data: Vec<String>,
         /// When true the connection is closed after the events, without the final chunk: a
         /// stream that breaks off mid-answer.

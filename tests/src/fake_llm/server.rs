@@ -106,7 +106,12 @@ fn write_reply(w: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
                 b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
             )?;
             for payload in data {
-                let event = format!("data: {payload}\n\n");
+                // A payload that starts with `event:` carries its own event line.
+                let event = if payload.starts_with("event:") {
+                    format!("{payload}\n\n")
+                } else {
+                    format!("data: {payload}\n\n")
+                };
                 write!(w, "{:x}\r\n{event}\r\n", event.len())?;
                 w.flush()?;
             }

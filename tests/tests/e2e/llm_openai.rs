@@ -122,7 +122,7 @@ fn malformed_answers_end_in_exit_1_with_the_answer_saved_in_the_state_dir() {
 }
 
 /// A crashing pod whose log carries a credential and an injected instruction.
-const CRASHING_POD: &str = r#"
+pub const CRASHING_POD: &str = r#"
 apiVersion: v1
 kind: Pod
 metadata:
@@ -135,6 +135,23 @@ metadata:
 spec:
   containers: [{name: api, image: "ghcr.io/acme/api:2.1"}]
 "#;
+
+/// Asserts that a request after the `logs` tool call carries [`CRASHING_POD`]'s log, its
+/// credential masked, marked untrusted.
+pub fn assert_the_log_was_read_masked_and_untrusted(request: &str) {
+    assert!(
+        request.contains("panic: too many connections"),
+        "the log was read"
+    );
+    assert!(
+        !request.contains("pa55w0rd-tools"),
+        "the credential was masked"
+    );
+    assert!(
+        request.contains("untrusted-data"),
+        "cluster data is marked untrusted"
+    );
+}
 
 #[test]
 fn the_model_reads_the_cluster_through_tools_as_untrusted_masked_data() {
@@ -194,18 +211,7 @@ fn the_model_reads_the_cluster_through_tools_as_untrusted_masked_data() {
         "{tools:?}"
     );
     let second = requests[1].text();
-    assert!(
-        second.contains("panic: too many connections"),
-        "the log was read"
-    );
-    assert!(
-        !second.contains("pa55w0rd-tools"),
-        "the credential was masked"
-    );
-    assert!(
-        second.contains("untrusted-data"),
-        "cluster data is marked untrusted"
-    );
+    assert_the_log_was_read_masked_and_untrusted(&second);
     assert!(
         second.contains("integer"),
         "explain answered from the schema"

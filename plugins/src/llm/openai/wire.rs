@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::OpenAiConfig;
+use crate::llm::http::Wire;
 use crate::llm::prompts;
 use crate::llm::sse::SseEvent;
 use crate::tools::tool_specs;
@@ -74,11 +75,18 @@ pub(super) fn body(config: &OpenAiConfig, messages: &[Value], with_tools: bool) 
     body
 }
 
+/// How Chat Completions answers are read.
+pub(super) const WIRE: Wire<Completion> = Wire {
+    is_final: is_done,
+    from_stream: |events| Ok(from_stream(events)),
+    from_json,
+};
+
 /// A whole (non-streamed) answer; `Err` says what is missing.
-pub(super) fn from_json(answer: &Value) -> Result<Completion, String> {
+fn from_json(answer: &Value) -> Result<Completion, String> {
     let message = answer
         .pointer("/choices/0/message")
-        .ok_or("the answer has no `choices[0].message`")?;
+        .ok_or_else(|| "the answer has no `choices[0].message`".to_owned())?;
     let text = |k: &str| message.get(k).and_then(Value::as_str).map(str::to_owned);
     let calls = message
         .get("tool_calls")
@@ -108,12 +116,12 @@ fn function_call(call: &Value) -> FunctionCall {
 }
 
 /// The end of a stream.
-pub(super) fn is_done(event: &SseEvent) -> bool {
+fn is_done(event: &SseEvent) -> bool {
     event.data.trim() == "[DONE]"
 }
 
 /// Joins a stream's deltas: content, refusal, tool calls (by index) and the usage chunk.
-pub(super) fn from_stream(events: &[SseEvent]) -> Completion {
+fn from_stream(events: &[SseEvent]) -> Completion {
     let mut out = Completion::default();
     let (mut refusal, mut usage) = (String::new(), None);
     for chunk in events
