@@ -124,7 +124,7 @@ pub(super) fn body(config: &AnthropicConfig, messages: &[Value], with_tools: boo
     let mut body = json!({
         "model": config.model,
         "max_tokens": config.settings.max_tokens,
-        "system": prompts::SYSTEM,
+        "system": prompts::system(),
         "messages": messages,
         "tools": tools,
         "tool_choice": tool_choice,

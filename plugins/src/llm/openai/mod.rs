@@ -111,7 +111,7 @@ impl Backend for OpenAiBackend {
 
     async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
         let mut messages = vec![
-            json!({"role": "system", "content": prompts::SYSTEM}),
+            json!({"role": "system", "content": prompts::system()}),
             json!({"role": "user", "content": prompts::request(req, cx)}),
         ];
         let tools = cx.tools();
