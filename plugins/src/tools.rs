@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn every_tool_has_an_object_schema() {
         let specs = tool_specs();
-        assert_eq!(specs.len(), 6);
+        assert_eq!(specs.len(), 7);
         for spec in specs {
             assert_eq!(spec.parameters["type"], "object", "{}", spec.name);
             assert!(spec.parameters["properties"].is_object(), "{}", spec.name);

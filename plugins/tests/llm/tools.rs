@@ -74,7 +74,7 @@ async fn tool_calls_then_a_proposal_with_masked_capped_untrusted_results() {
         .collect();
     assert_eq!(
         names,
-        ["list", "get", "describe", "logs", "events", "api_resources"]
+        ["list", "get", "describe", "logs", "events", "api_resources", "explain"]
     );
     assert_eq!(
         first["tools"][3]["function"]["parameters"]["required"],
