@@ -2,7 +2,7 @@
 
 use crate::backend::Backend;
 use crate::error::BackendError;
-use crate::llm::{OpenAiBackend, OpenAiConfig};
+use crate::llm::{GeminiBackend, GeminiConfig, OpenAiBackend, OpenAiConfig};
 use crate::rules::RulesBackend;
 
 /// What the command line (or a profile) says about the backend to build.
@@ -42,6 +42,18 @@ impl Registry {
                     config = config.model(model);
                 }
                 Ok(Box::new(OpenAiBackend::new(config)?))
+            },
+        );
+        registry.register(
+            "gemini",
+            "Google Gemini generateContent (GEMINI_API_KEY, GEMINI_BASE_URL)",
+            |opts| {
+                let config = GeminiConfig::from_env();
+                let config = match &opts.model {
+                    Some(model) => config.model(model),
+                    None => config,
+                };
+                Ok(Box::new(GeminiBackend::new(config)?))
             },
         );
         registry

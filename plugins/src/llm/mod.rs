@@ -4,10 +4,15 @@
 //! format; nothing here depends on a provider SDK, so retries, timeouts and redaction are ours
 //! to control. Everything sent to a model goes through [`mask`] first; everything a model
 //! answers goes through [`answer::parse_proposal`], which owns the fields a model must not
-//! decide (`backend`, `request`, `findings`, `mutating`).
+//! decide (`backend`, `request`, `findings`, `mutating`). The agent loop is shared
+//! ([`conversation::converse`]); a backend is its wire format ([`conversation::Dialect`]) and
+//! its defaults ([`config::ProviderDefaults`]).
 
 pub mod agent;
 pub mod answer;
+pub mod config;
+pub mod conversation;
+pub mod gemini;
 pub mod http;
 pub mod key;
 pub mod mask;
@@ -17,6 +22,8 @@ pub mod retry;
 pub mod sse;
 
 pub use agent::ToolBounds;
+pub use config::LlmConfig;
+pub use gemini::{GeminiBackend, GeminiConfig};
 pub use http::HttpOptions;
 pub use key::ApiKey;
 pub use openai::{OpenAiBackend, OpenAiConfig};

@@ -1,5 +1,7 @@
 //! Integration tests of the LLM backends against the loopback fake provider
 //! (`shipmate_e2e::fake_llm`): what is sent, how failures are retried and reported.
 
+mod common;
+mod gemini;
 mod openai;
 mod tools;

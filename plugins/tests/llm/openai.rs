@@ -4,31 +4,20 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use shipmate_e2e::fake_llm::{FakeLlm, Reply, openai};
-use shipmate_plugins::llm::{HttpOptions, RetryPolicy};
-use shipmate_plugins::{
-    ApiKey, Backend, BackendError, Context, NoProgress, OpenAiBackend, OpenAiConfig, Proposal,
-    Request, Status,
+use shipmate_plugins::{ApiKey, BackendError, OpenAiBackend, OpenAiConfig, Proposal, Status};
+
+use crate::common::{
+    KEY, LEAKED, LEAKY, SCALE, assert_repair_request, assert_saved_after_one_repair,
+    assert_storm_error, fast_http, push_500_storm, run,
 };
 
-const KEY: &str = "sk-test-0123456789abcdefKEY";
-
-pub const SCALE: &str = r#"{"status":"proposed","summary":"Scale web to 3",
-  "actions":[{"argv":["kubectl","scale","deployment/web","--replicas=3"],"reason":"asked"}]}"#;
-
 pub fn config(llm: &FakeLlm, answers: &std::path::Path) -> OpenAiConfig {
-    let retry = RetryPolicy::default()
-        .attempts(3)
-        .backoff(Duration::from_millis(1), Duration::from_millis(5));
     OpenAiConfig::new()
         .base_url(llm.base_url())
         .api_key(Some(ApiKey::new(KEY)))
         .model("fake-model")
         .answer_dir(answers)
-        .http(HttpOptions {
-            connect_timeout: Duration::from_secs(2),
-            read_timeout: Duration::from_secs(5),
-            retry,
-        })
+        .http(fast_http())
 }
 
 /// Runs one request; returns the result and the usage the context metered.
@@ -37,10 +26,7 @@ pub async fn ask(
     text: &str,
 ) -> (Result<Proposal, BackendError>, shipmate_plugins::Usage) {
     let backend = OpenAiBackend::new(config).expect("backend");
-    let mut progress = NoProgress;
-    let mut cx = Context::new(&mut progress).with_namespace(Some("shop".into()));
-    let result = backend.propose(&Request::new(text), &mut cx).await;
-    (result, cx.usage())
+    run(&backend, text, None).await
 }
 
 pub fn messages(body: &Value) -> Vec<(String, String)> {
@@ -60,7 +46,7 @@ async fn a_proposal_is_parsed_and_the_request_is_exact_and_masked() {
     let llm = FakeLlm::start();
     llm.push(openai::chat(SCALE));
     let dir = tempfile::tempdir().unwrap();
-    let text = "scale web to 3; the db password=hunter2-sekrit and my token ghp_abcdefghijklmnopqrstuvwxyz0123";
+    let text = LEAKY;
     let (result, usage) = ask(config(&llm, dir.path()), text).await;
     let p = result.unwrap();
     assert_eq!(
@@ -98,7 +84,7 @@ async fn a_proposal_is_parsed_and_the_request_is_exact_and_masked() {
     assert_eq!(msgs[1].0, "user");
     assert!(msgs[1].1.contains("scale web to 3") && msgs[1].1.contains("Default namespace: shop"));
     let sent = r.text();
-    for secret in ["hunter2-sekrit", "ghp_abcdefghijklmnopqrstuvwxyz0123"] {
+    for secret in LEAKED {
         assert!(!sent.contains(secret), "{secret} left the machine: {sent}");
     }
     assert!(msgs[1].1.contains("[REDACTED]"));
@@ -123,33 +109,10 @@ async fn rate_limited_then_success_honours_retry_after() {
 #[tokio::test]
 async fn a_500_storm_ends_in_a_clear_error_after_the_bounded_attempts() {
     let llm = FakeLlm::start();
-    for _ in 0..5 {
-        llm.push(Reply::status(500, &format!("internal error for key {KEY}")));
-    }
+    push_500_storm(&llm);
     let dir = tempfile::tempdir().unwrap();
     let (result, _) = ask(config(&llm, dir.path()), "scale web to 3").await;
-    let err = result.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            BackendError::RetriesExhausted {
-                attempts: 3,
-                status: 500,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    let text = err.to_string();
-    assert!(
-        text.contains("gave up after 3 attempt(s), last HTTP 500"),
-        "{text}"
-    );
-    assert!(
-        !text.contains(KEY) && !format!("{err:?}").contains(KEY),
-        "{text}"
-    );
-    assert_eq!(llm.requests().len(), 3);
+    assert_storm_error(&result.unwrap_err(), "openai", &llm);
 }
 
 #[tokio::test]
@@ -204,22 +167,8 @@ async fn malformed_output_gets_one_repair_then_a_clear_error_with_the_saved_answ
     llm.push(openai::chat(SCALE));
     let dir = tempfile::tempdir().unwrap();
     let (result, usage) = ask(config(&llm, dir.path()), "scale web to 3").await;
-    let err = result.unwrap_err();
-    let BackendError::MalformedAnswer { repairs, saved, .. } = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(*repairs, 1);
-    assert!(saved.starts_with(dir.path()));
-    assert_eq!(
-        std::fs::read_to_string(saved).unwrap(),
-        r#"{"status":"proposed"}"#
-    );
-    assert!(err.to_string().contains(&saved.display().to_string()));
-    assert_eq!(
-        (llm.requests().len(), llm.pending()),
-        (2, 1),
-        "exactly one repair request"
-    );
+    let raw = r#"{"status":"proposed"}"#;
+    assert_saved_after_one_repair(&result.unwrap_err(), dir.path(), raw, &llm);
     assert_eq!(usage.calls, 2);
 
     let repair = messages(&llm.requests()[1].json());
@@ -231,11 +180,7 @@ async fn malformed_output_gets_one_repair_then_a_clear_error_with_the_saved_answ
             "Sure! Here is your deployment: {not json".into()
         )
     );
-    assert!(
-        repair[3]
-            .1
-            .starts_with("Your previous answer could not be used: it is not a valid proposal")
-    );
+    assert_repair_request(&repair[3].1);
 }
 
 #[tokio::test]

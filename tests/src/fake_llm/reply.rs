@@ -77,3 +77,11 @@ impl Reply {
         Reply::Events { data, cut: true }
     }
 }
+
+/// `content` split into `pieces` parts of (nearly) equal length, on char boundaries: the deltas
+/// of a streamed answer.
+pub fn split(content: &str, pieces: usize) -> Vec<String> {
+    let chars: Vec<char> = content.chars().collect();
+    let size = chars.len().div_ceil(pieces.max(1)).max(1);
+    chars.chunks(size).map(|c| c.iter().collect()).collect()
+}

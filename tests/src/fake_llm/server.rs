@@ -68,6 +68,7 @@ fn serve(conn: TcpStream, shared: &Shared) {
         .push(Recorded {
             method: req.method.clone(),
             path: req.path.clone(),
+            query: req.raw_query.clone(),
             headers: req.headers.clone(),
             body: req.body.clone(),
         });
