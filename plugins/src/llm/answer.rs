@@ -73,7 +73,7 @@ pub fn parse_proposal(backend: &str, request: &str, raw: &str) -> Result<Proposa
 }
 
 /// The JSON inside a Markdown code fence, which some models add despite being told not to.
-fn strip_fence(raw: &str) -> &str {
+pub fn strip_fence(raw: &str) -> &str {
     let text = raw.trim();
     let Some(inner) = text.strip_prefix("```") else {
         return text;

@@ -21,6 +21,8 @@ pub trait ProviderDefaults {
     const BASE_URL: &'static str;
     /// The model used when none is given.
     const MODEL: &'static str;
+    /// Whether the provider's own API root needs a key (a local server does not).
+    const NEEDS_KEY: bool = true;
 }
 
 /// Settings of an LLM backend for provider `P`. Build with [`LlmConfig::new`] or
@@ -88,7 +90,7 @@ impl<P: ProviderDefaults> LlmConfig<P> {
                 ),
             });
         }
-        if self.api_key.is_none() && base == P::BASE_URL.trim_end_matches('/') {
+        if P::NEEDS_KEY && self.api_key.is_none() && base == P::BASE_URL.trim_end_matches('/') {
             return Err(BackendError::MissingKey {
                 backend: P::PROVIDER.backend.into(),
                 key_var: P::PROVIDER.key_var,

@@ -6,14 +6,14 @@
 //! and how tool calls, tool results and repair requests are written in its messages.
 
 use async_trait::async_trait;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::agent::{ToolBounds, ToolRunner};
 use super::answer::{parse_proposal, save_answer};
 use super::config::{LlmConfig, ProviderDefaults};
 use super::mask::mask_text;
 use super::prompts;
-use crate::backend::{Context, Request};
+use crate::backend::{Backend, Context, Request};
 use crate::error::BackendError;
 use crate::proposal::{Proposal, Status};
 use crate::usage::Usage;
@@ -49,8 +49,10 @@ pub struct Completion {
 #[async_trait]
 pub trait Dialect: Send + Sync {
     /// The opening messages: the system prompt (unless the provider takes it apart from the
-    /// messages) and the first user message.
-    fn start(&self, user: String) -> Vec<Value>;
+    /// messages) and the first user message. By default Chat-style ([`chat_start`]).
+    fn start(&self, user: String) -> Vec<Value> {
+        chat_start(user)
+    }
 
     /// One model call over `messages`, offering the cluster tools when `with_tools`.
     async fn complete(
@@ -62,8 +64,52 @@ pub trait Dialect: Send + Sync {
     /// The messages that record `completion`'s calls and their `results` (one per call).
     fn tool_turn(&self, completion: &Completion, results: Vec<String>) -> Vec<Value>;
 
-    /// The messages that quote the unusable answer `raw` and ask for a repair.
-    fn repair_turn(&self, raw: &str, request: &str) -> Vec<Value>;
+    /// The messages that quote the unusable answer `raw` and ask for a repair. By default
+    /// Chat-style ([`chat_repair`]).
+    fn repair_turn(&self, raw: &str, request: &str) -> Vec<Value> {
+        chat_repair(raw, request)
+    }
+}
+
+/// An LLM backend: a [`Dialect`] and its settings. Every one is a [`Backend`] that runs
+/// [`converse`] and consults the cluster tools.
+pub trait LlmBackend: Dialect {
+    /// Whose wire format and defaults.
+    type Provider: ProviderDefaults;
+    /// The settings.
+    fn config(&self) -> &LlmConfig<Self::Provider>;
+}
+
+#[async_trait]
+impl<T: LlmBackend> Backend for T {
+    fn name(&self) -> &str {
+        T::Provider::PROVIDER.backend
+    }
+
+    fn uses_cluster_tools(&self) -> bool {
+        true
+    }
+
+    async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
+        converse(self, self.config(), req, cx).await
+    }
+}
+
+/// The opening of a Chat-style conversation (OpenAI, Ollama): the system prompt as a
+/// `system` message, then `user`.
+pub fn chat_start(user: String) -> Vec<Value> {
+    vec![
+        json!({"role": "system", "content": prompts::SYSTEM}),
+        json!({"role": "user", "content": user}),
+    ]
+}
+
+/// A Chat-style repair turn: the unusable answer as the assistant's, then the request.
+pub fn chat_repair(raw: &str, request: &str) -> Vec<Value> {
+    vec![
+        json!({"role": "assistant", "content": raw}),
+        json!({"role": "user", "content": request}),
+    ]
 }
 
 /// The first user message: the request (masked) and the context it needs.

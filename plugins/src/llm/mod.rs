@@ -12,6 +12,7 @@ pub mod agent;
 pub mod answer;
 pub mod config;
 pub mod conversation;
+pub mod framing;
 pub mod gemini;
 pub mod http;
 pub mod key;

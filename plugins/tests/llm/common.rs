@@ -184,3 +184,13 @@ pub fn capped() -> ToolBounds {
         ..ToolBounds::default()
     }
 }
+
+/// The names of tools offered in the function-calling shape (`tools[].function.name`).
+pub fn function_names(tools: &serde_json::Value) -> Vec<&str> {
+    tools
+        .as_array()
+        .expect("tools offered")
+        .iter()
+        .map(|t| t["function"]["name"].as_str().unwrap())
+        .collect()
+}

@@ -7,7 +7,8 @@ use shipmate_plugins::llm::ToolBounds;
 use shipmate_plugins::{BackendError, OpenAiBackend, OpenAiConfig, Proposal, Usage};
 
 use crate::common::{
-    Cluster, SCALE, TOOL_NAMES, assert_tool_results_safe, capped, hostile_reads, run,
+    Cluster, SCALE, TOOL_NAMES, assert_tool_results_safe, capped, function_names, hostile_reads,
+    run,
 };
 use crate::openai::{config, messages};
 
@@ -28,13 +29,7 @@ async fn tool_calls_then_a_proposal_with_masked_capped_untrusted_results() {
 
     let reqs = llm.requests();
     let first = reqs[0].json();
-    let names: Vec<&str> = first["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["function"]["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, TOOL_NAMES);
+    assert_eq!(function_names(&first["tools"]), TOOL_NAMES);
     assert_eq!(
         first["tools"][3]["function"]["parameters"]["required"],
         json!(["pod"])

@@ -1,10 +1,10 @@
 //! `shipmate ask --backend gemini` against the fake Gemini API: the model named by `--model`
 //! is in the path, the key only in its header, and the proposal goes through the pipeline.
 
+use shipmate_e2e::Sandbox;
 use shipmate_e2e::fake_llm::{FakeLlm, gemini};
-use shipmate_e2e::{Sandbox, stdout_json};
 
-use crate::llm_openai::{LEAKY_REQUEST, SCALE_ANSWER};
+use crate::llm_openai::{LEAKY_REQUEST, SCALE_ANSWER, assert_proposed};
 
 const KEY: &str = "AIzaSy-e2e-0123456789abcdefghijklmn";
 
@@ -22,14 +22,7 @@ fn a_gemini_proposal_goes_through_the_pipeline_with_the_key_in_its_header() {
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run shipmate");
-    let p = stdout_json(&out);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert_eq!(
-        (p["backend"].as_str(), p["status"].as_str()),
-        (Some("gemini"), Some("proposed"))
-    );
-    assert_eq!(p["actions"][0]["mutating"], true);
+    let p = assert_proposed(&out, "gemini");
     assert_eq!(
         (
             p["usage"]["calls"].as_u64(),
@@ -43,5 +36,5 @@ fn a_gemini_proposal_goes_through_the_pipeline_with_the_key_in_its_header() {
     assert_eq!(sent.header("x-goog-api-key"), Some(KEY));
     assert!(!sent.query.contains(KEY) && !sent.text().contains(KEY));
     assert!(!sent.text().contains("pa55w0rd-e2e"), "{}", sent.text());
-    assert!(!stderr.contains(KEY));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(KEY));
 }

@@ -24,11 +24,9 @@ use serde_json::{Value, json};
 pub use schema::to_gemini;
 
 use super::config::{LlmConfig, ProviderDefaults};
-use super::conversation::{Completion, Dialect, converse};
+use super::conversation::{Completion, Dialect, LlmBackend};
 use super::http::{Auth, Provider, Transport};
-use crate::backend::{Backend, Context, Request};
 use crate::error::BackendError;
-use crate::proposal::Proposal;
 
 /// The Gemini provider: names, variables and defaults of [`GeminiConfig`].
 #[derive(Debug, Clone, Copy)]
@@ -141,17 +139,10 @@ fn args(arguments: &str) -> Value {
     serde_json::from_str(arguments).unwrap_or_else(|_| json!({}))
 }
 
-#[async_trait]
-impl Backend for GeminiBackend {
-    fn name(&self) -> &str {
-        Gemini::PROVIDER.backend
-    }
+impl LlmBackend for GeminiBackend {
+    type Provider = Gemini;
 
-    fn uses_cluster_tools(&self) -> bool {
-        true
-    }
-
-    async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
-        converse(self, &self.config, req, cx).await
+    fn config(&self) -> &LlmConfig<Gemini> {
+        &self.config
     }
 }

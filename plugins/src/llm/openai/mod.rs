@@ -8,7 +8,8 @@
 //!
 //! With cluster tools in the [`Context`], the model may call them first (function calling);
 //! each result is masked, capped and marked untrusted, within the tool bounds. The loop itself
-//! is [`converse`]; this module is the Chat Completions [`Dialect`].
+//! is [`super::conversation::converse`]; this module is the Chat Completions
+//! [`Dialect`].
 
 mod wire;
 
@@ -16,12 +17,9 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 
 use super::config::{LlmConfig, ProviderDefaults};
-use super::conversation::{Completion, Dialect, converse};
+use super::conversation::{Completion, Dialect, LlmBackend};
 use super::http::{Auth, Provider, Transport};
-use super::prompts;
-use crate::backend::{Backend, Context, Request};
 use crate::error::BackendError;
-use crate::proposal::Proposal;
 
 /// The OpenAI provider: names, variables and defaults of [`OpenAiConfig`].
 #[derive(Debug, Clone, Copy)]
@@ -65,13 +63,6 @@ impl OpenAiBackend {
 
 #[async_trait]
 impl Dialect for OpenAiBackend {
-    fn start(&self, user: String) -> Vec<Value> {
-        vec![
-            json!({"role": "system", "content": prompts::SYSTEM}),
-            json!({"role": "user", "content": user}),
-        ]
-    }
-
     async fn complete(
         &self,
         messages: &[Value],
@@ -96,26 +87,12 @@ impl Dialect for OpenAiBackend {
         }
         turn
     }
-
-    fn repair_turn(&self, raw: &str, request: &str) -> Vec<Value> {
-        vec![
-            json!({"role": "assistant", "content": raw}),
-            json!({"role": "user", "content": request}),
-        ]
-    }
 }
 
-#[async_trait]
-impl Backend for OpenAiBackend {
-    fn name(&self) -> &str {
-        OpenAi::PROVIDER.backend
-    }
+impl LlmBackend for OpenAiBackend {
+    type Provider = OpenAi;
 
-    fn uses_cluster_tools(&self) -> bool {
-        true
-    }
-
-    async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
-        converse(self, &self.config, req, cx).await
+    fn config(&self) -> &LlmConfig<OpenAi> {
+        &self.config
     }
 }

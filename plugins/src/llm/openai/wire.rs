@@ -4,10 +4,10 @@
 use serde_json::{Value, json};
 
 use super::OpenAiConfig;
+use crate::llm::agent::function_tools;
 use crate::llm::conversation::{Completion, FunctionCall};
 use crate::llm::prompts;
 use crate::llm::sse::SseEvent;
-use crate::tools::tool_specs;
 use crate::usage::Usage;
 
 /// The assistant message that asked for `completion`'s calls, to put back in the conversation.
@@ -33,14 +33,7 @@ pub(super) fn body(config: &OpenAiConfig, messages: &[Value], with_tools: bool) 
             "name": "proposal", "strict": false, "schema": prompts::proposal_schema()}},
     });
     if with_tools {
-        let tools: Vec<Value> = tool_specs()
-            .into_iter()
-            .map(|t| {
-                json!({"type": "function", "function": {
-                "name": t.name, "description": t.description, "parameters": t.parameters}})
-            })
-            .collect();
-        body["tools"] = Value::Array(tools);
+        body["tools"] = Value::Array(function_tools());
     }
     if config.stream {
         body["stream"] = json!(true);
