@@ -22,7 +22,9 @@ pub use applied::{
 };
 pub use backend::{Backend, Context, NoProgress, Progress, Request};
 pub use error::BackendError;
-pub use llm::{ApiKey, GeminiBackend, GeminiConfig, OpenAiBackend, OpenAiConfig};
+pub use llm::{
+    ApiKey, GeminiBackend, GeminiConfig, OllamaBackend, OllamaConfig, OpenAiBackend, OpenAiConfig,
+};
 pub use proposal::{Action, Proposal, Status, is_mutating, shell_metachar};
 pub use registry::{BackendOptions, Registry};
 pub use rules::RulesBackend;

@@ -2,7 +2,9 @@
 
 use crate::backend::Backend;
 use crate::error::BackendError;
-use crate::llm::{GeminiBackend, GeminiConfig, OpenAiBackend, OpenAiConfig};
+use crate::llm::{
+    GeminiBackend, GeminiConfig, OllamaBackend, OllamaConfig, OpenAiBackend, OpenAiConfig,
+};
 use crate::rules::RulesBackend;
 
 /// What the command line (or a profile) says about the backend to build.
@@ -54,6 +56,18 @@ impl Registry {
                     None => config,
                 };
                 Ok(Box::new(GeminiBackend::new(config)?))
+            },
+        );
+        registry.register(
+            "ollama",
+            "Ollama's native /api/chat, local, no key (OLLAMA_HOST)",
+            |opts| {
+                let config = OllamaConfig::from_env();
+                let config = match &opts.model {
+                    Some(model) => config.model(model),
+                    None => config,
+                };
+                Ok(Box::new(OllamaBackend::new(config)?))
             },
         );
         registry

@@ -3,5 +3,6 @@
 
 mod common;
 mod gemini;
+mod ollama;
 mod openai;
 mod tools;

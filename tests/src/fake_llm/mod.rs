@@ -20,6 +20,7 @@
 //! ```
 
 pub mod gemini;
+pub mod ollama;
 pub mod openai;
 mod reply;
 mod server;

@@ -24,6 +24,14 @@ pub enum Reply {
         /// stream that breaks off mid-answer.
         cut: bool,
     },
+    /// An `application/x-ndjson` answer (Ollama's streams), chunked, one chunk per line.
+    Lines {
+        /// Each line's JSON, in order.
+        lines: Vec<String>,
+        /// When true the connection is closed after the lines, mid-line, without the final
+        /// chunk: a stream that breaks off mid-answer.
+        cut: bool,
+    },
     /// Read the request, then close the connection without a response.
     DropConnection,
 }
