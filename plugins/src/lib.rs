@@ -22,7 +22,10 @@ pub use applied::{
 };
 pub use backend::{Backend, Context, NoProgress, Progress, Request};
 pub use error::BackendError;
-pub use llm::{AnthropicBackend, AnthropicConfig, ApiKey, OpenAiBackend, OpenAiConfig};
+pub use llm::{
+    AnthropicBackend, AnthropicConfig, ApiKey, GeminiBackend, GeminiConfig, OllamaBackend,
+    OllamaConfig, OpenAiBackend, OpenAiConfig,
+};
 pub use proposal::{Action, Proposal, Status, is_mutating, shell_metachar};
 pub use registry::{BackendOptions, Registry};
 pub use rules::RulesBackend;

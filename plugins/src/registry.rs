@@ -3,7 +3,8 @@
 use crate::backend::Backend;
 use crate::error::BackendError;
 use crate::llm::{
-    AnthropicBackend, AnthropicConfig, ApiKey, LlmConfig, LlmProvider, OpenAiBackend, OpenAiConfig,
+    AnthropicBackend, AnthropicConfig, ApiKey, GeminiBackend, GeminiConfig, LlmConfig, LlmProvider,
+    OllamaBackend, OllamaConfig, OpenAiBackend, OpenAiConfig,
 };
 use crate::rules::RulesBackend;
 
@@ -54,6 +55,22 @@ impl Registry {
             |opts| {
                 let config = with_options(AnthropicConfig::from_env(), opts);
                 Ok(Box::new(AnthropicBackend::new(config)?))
+            },
+        );
+        registry.register(
+            "gemini",
+            "Google Gemini generateContent (GEMINI_API_KEY, GEMINI_BASE_URL)",
+            |opts| {
+                let config = with_options(GeminiConfig::from_env(), opts);
+                Ok(Box::new(GeminiBackend::new(config)?))
+            },
+        );
+        registry.register(
+            "ollama",
+            "Ollama's native /api/chat, local, no key (OLLAMA_HOST)",
+            |opts| {
+                let config = with_options(OllamaConfig::from_env(), opts);
+                Ok(Box::new(OllamaBackend::new(config)?))
             },
         );
         registry

@@ -30,11 +30,17 @@ impl Usage {
     /// One call's usage from an OpenAI-style `usage` object (`prompt_tokens`,
     /// `completion_tokens`); missing counts are 0.
     pub fn from_openai(usage: Option<&Value>) -> Usage {
+        Usage::from_fields(usage, "prompt_tokens", "completion_tokens")
+    }
+
+    /// One call's usage from the counts named `prompt` and `completion` in `usage` (Gemini's
+    /// `usageMetadata.promptTokenCount`, Ollama's `prompt_eval_count`…); missing counts are 0.
+    pub fn from_fields(usage: Option<&Value>, prompt: &str, completion: &str) -> Usage {
         let count = |name: &str| count(usage, name);
         Usage {
             calls: 1,
-            prompt_tokens: count("prompt_tokens"),
-            completion_tokens: count("completion_tokens"),
+            prompt_tokens: count(prompt),
+            completion_tokens: count(completion),
         }
     }
 

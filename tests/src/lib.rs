@@ -41,7 +41,7 @@ pub const UNWRITABLE_STATE: &str = "/dev/null/shipmate-e2e-state";
 /// A `Command` for the binary, with colour off, an isolated config dir so that the user's own
 /// constitution never leaks into tests, no cluster (no `KUBECONFIG`, no `~/.kube/config`, no
 /// in-cluster service account: a test can never reach a real cluster), no LLM provider settings
-/// (`OPENAI_*`, `ANTHROPIC_*`: a test can never reach a real model), and an audit-log
+/// (`OPENAI_*`, `ANTHROPIC_*`, `GEMINI_*`, `OLLAMA_HOST`: a test can never reach a real model), and an audit-log
 /// location that cannot be written ([`UNWRITABLE_STATE`]). Tests that let shipmate write files (the manual fallback, the audit
 /// log) use [`Sandbox::shipmate`] instead.
 pub fn shipmate() -> Command {
@@ -58,7 +58,10 @@ pub fn shipmate() -> Command {
         .env_remove("OPENAI_API_KEY")
         .env_remove("OPENAI_BASE_URL")
         .env_remove("ANTHROPIC_API_KEY")
-        .env_remove("ANTHROPIC_BASE_URL");
+        .env_remove("ANTHROPIC_BASE_URL")
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_BASE_URL")
+        .env_remove("OLLAMA_HOST");
     cmd
 }
 

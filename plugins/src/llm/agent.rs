@@ -1,11 +1,11 @@
 //! What every LLM backend's tool loop shares: bounds, and turning a model's tool call into the
 //! text it gets back — run read-only, masked, capped, and wrapped as untrusted data.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::mask::{mask_json, untrusted};
 use crate::error::BackendError;
-use crate::tools::{ClusterTools, ToolCall, ToolOutput};
+use crate::tools::{ClusterTools, ToolCall, ToolOutput, tool_specs};
 
 /// Bounds on the tool loop of one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +96,18 @@ impl<'a> ToolRunner<'a> {
     }
 }
 
+/// The cluster tools in the function-calling shape OpenAI defined and Ollama reuses:
+/// `{"type": "function", "function": {name, description, parameters}}`.
+pub fn function_tools() -> Vec<Value> {
+    tool_specs()
+        .into_iter()
+        .map(|t| {
+            json!({"type": "function", "function": {
+                "name": t.name, "description": t.description, "parameters": t.parameters}})
+        })
+        .collect()
+}
+
 /// Objects as compact JSON (masked structurally first), text as is.
 fn render(output: ToolOutput) -> String {
     match output {
@@ -136,7 +148,6 @@ pub fn cap(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use async_trait::async_trait;
-    use serde_json::json;
 
     struct Fixed;
 

@@ -134,7 +134,7 @@ impl<'a> AnswerCheck<'a> {
 }
 
 /// The JSON inside a Markdown code fence, which some models add despite being told not to.
-fn strip_fence(raw: &str) -> &str {
+pub fn strip_fence(raw: &str) -> &str {
     let text = raw.trim();
     let Some(inner) = text.strip_prefix("```") else {
         return text;

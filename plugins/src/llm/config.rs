@@ -11,13 +11,15 @@ use crate::error::BackendError;
 use crate::tools::ClusterTools;
 
 /// What a provider adds to [`LlmConfig`]: its defaults, and (as `Self`) its own settings.
-pub trait LlmProvider: Clone + std::fmt::Debug + Default {
+pub trait LlmProvider: Clone + std::fmt::Debug + Default + Send + Sync {
     /// Names, environment variables and auth style.
     const PROVIDER: Provider;
     /// The provider's own API root.
     const DEFAULT_BASE_URL: &'static str;
     /// The model used when none is given.
     const DEFAULT_MODEL: &'static str;
+    /// Whether the provider's own API root needs a key (a local server does not).
+    const NEEDS_KEY: bool = true;
 }
 
 /// Settings of an LLM backend. Build with [`LlmConfig::new`] or [`LlmConfig::from_env`] and
@@ -147,9 +149,9 @@ impl<P: LlmProvider> LlmConfig<P> {
         format!("asking {} ({})", self.model, P::PROVIDER.backend)
     }
 
-    /// Checks the settings and returns the URL of endpoint `path` (appended to the base URL)
-    /// with a transport for it. The provider's own API needs a key; other servers may not.
-    pub(crate) fn connect(&self, path: &str) -> Result<(String, Transport), BackendError> {
+    /// The base URL without a trailing `/`, checked to be `http(s)://`; a key is required
+    /// when it is the provider's own API root (unless the provider needs none).
+    pub fn checked_base(&self) -> Result<&str, BackendError> {
         let provider = P::PROVIDER;
         let base = self.base_url.trim_end_matches('/');
         if !(base.starts_with("http://") || base.starts_with("https://")) {
@@ -161,14 +163,24 @@ impl<P: LlmProvider> LlmConfig<P> {
                 ),
             });
         }
-        if self.api_key.is_none() && base == P::DEFAULT_BASE_URL {
+        if P::NEEDS_KEY
+            && self.api_key.is_none()
+            && base == P::DEFAULT_BASE_URL.trim_end_matches('/')
+        {
             return Err(BackendError::MissingKey {
                 backend: provider.backend.into(),
                 key_var: provider.key_var,
             });
         }
-        let transport = Transport::new(provider, self.api_key.clone(), &self.http)?;
-        Ok((format!("{base}{path}"), transport))
+        Ok(base)
+    }
+
+    /// Checks the settings and returns the URL of endpoint `path` (appended to the base URL)
+    /// with a transport for it.
+    pub(crate) fn connect(&self, path: &str) -> Result<(String, Transport), BackendError> {
+        let url = format!("{}{path}", self.checked_base()?);
+        let transport = Transport::new(P::PROVIDER, self.api_key.clone(), &self.http)?;
+        Ok((url, transport))
     }
 }
 

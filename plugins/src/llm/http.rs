@@ -16,6 +16,7 @@ use futures::StreamExt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
+use super::framing::Framing;
 use super::key::ApiKey;
 use super::mask::mask_text;
 use super::retry::{RetryPolicy, retry_after};
@@ -164,22 +165,34 @@ impl Transport {
         body: &Value,
         is_final: fn(&SseEvent) -> bool,
     ) -> Result<Vec<SseEvent>, BackendError> {
+        self.post_stream::<SseParser>(url, body, is_final).await
+    }
+
+    /// POSTs `body` to `url` and reads the answer framed by `F` (server-sent events,
+    /// newline-delimited JSON) until an item for which `is_final` holds. Returns the items of
+    /// the (last) complete attempt.
+    pub async fn post_stream<F: Framing>(
+        &self,
+        url: &str,
+        body: &Value,
+        is_final: fn(&F::Item) -> bool,
+    ) -> Result<Vec<F::Item>, BackendError> {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         self.with_retries(url, || async {
             let resp = self.send(url, &bytes).await?;
             let mut stream = resp.bytes_stream();
-            let (mut parser, mut events, mut received) = (SseParser::new(), Vec::new(), 0);
+            let (mut framing, mut items, mut received) = (F::default(), Vec::new(), 0);
             while let Some(chunk) = stream.next().await {
                 let chunk = chunk.map_err(|e| Failure::Cut {
                     received,
                     reason: chain(&e),
                 })?;
                 received += chunk.len();
-                for event in parser.feed(&chunk) {
-                    let last = is_final(&event);
-                    events.push(event);
+                for item in framing.frames(&chunk) {
+                    let last = is_final(&item);
+                    items.push(item);
                     if last {
-                        return Ok(events);
+                        return Ok(items);
                     }
                 }
             }

@@ -11,6 +11,16 @@ pub struct SseEvent {
     pub data: String,
 }
 
+impl SseEvent {
+    /// An event of the default type carrying `data` (what `data: DATA` parses to).
+    pub fn message(data: impl Into<String>) -> Self {
+        Self {
+            event: String::new(),
+            data: data.into(),
+        }
+    }
+}
+
 /// Feeds bytes, yields events. Lines may be split anywhere, even inside a UTF-8 sequence.
 #[derive(Debug, Default)]
 pub struct SseParser {

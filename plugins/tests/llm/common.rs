@@ -1,11 +1,13 @@
 //! What the backend tests share: a key, a proposal, fast HTTP bounds, a cluster with secrets
-//! and hostile logs, and one way to run a request.
+//! and hostile logs, one way to run a request, and the assertions every backend's tests make.
 
+use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
-use shipmate_plugins::llm::{HttpOptions, LlmConfig, LlmProvider, RetryPolicy};
+use shipmate_e2e::fake_llm::FakeLlm;
+use shipmate_plugins::llm::{HttpOptions, LlmConfig, LlmProvider, RetryPolicy, ToolBounds};
 use shipmate_plugins::{
     ApiKey, Backend, BackendError, ClusterTools, Context, NoProgress, Proposal, Request, ToolCall,
     ToolOutput, Usage,
@@ -46,21 +48,25 @@ pub const TOOL_NAMES: [&str; 7] = [
 pub fn configure<P: LlmProvider>(
     config: LlmConfig<P>,
     base_url: String,
-    answers: &std::path::Path,
+    answers: &Path,
 ) -> LlmConfig<P> {
-    let retry = RetryPolicy::default()
-        .attempts(3)
-        .backoff(Duration::from_millis(1), Duration::from_millis(5));
     config
         .base_url(base_url)
         .api_key(Some(ApiKey::new(KEY)))
         .model("fake-model")
         .answer_dir(answers)
-        .http(HttpOptions {
-            connect_timeout: Duration::from_secs(2),
-            read_timeout: Duration::from_secs(5),
-            retry,
-        })
+        .http(fast_http())
+}
+
+/// Three attempts, millisecond backoff, short timeouts.
+pub fn fast_http() -> HttpOptions {
+    HttpOptions {
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_secs(5),
+        retry: RetryPolicy::default()
+            .attempts(3)
+            .backoff(Duration::from_millis(1), Duration::from_millis(5)),
+    }
 }
 
 /// Runs one request in namespace `shop`, with `tools` if given; returns the result and the
@@ -127,4 +133,66 @@ pub fn assert_nothing_leaked(sent: &str, secrets: &[&str]) {
     for secret in secrets {
         assert!(!sent.contains(secret), "{secret} left the machine: {sent}");
     }
+}
+
+/// A malformed answer got exactly one repair request, then an error naming the file under
+/// `dir` that holds the last raw answer, `raw`.
+pub fn assert_saved_after_one_repair(err: &BackendError, dir: &Path, raw: &str, llm: &FakeLlm) {
+    let BackendError::MalformedAnswer { repairs, saved, .. } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*repairs, 1);
+    assert!(saved.starts_with(dir));
+    assert_eq!(std::fs::read_to_string(saved).unwrap(), raw);
+    assert!(err.to_string().contains(&saved.display().to_string()));
+    assert_eq!(
+        (llm.requests().len(), llm.pending()),
+        (2, 1),
+        "exactly one repair request"
+    );
+}
+
+/// The repair request quotes why the answer was rejected.
+pub fn assert_repair_request(text: &str) {
+    assert!(
+        text.starts_with("Your previous answer could not be used: it is not a valid proposal"),
+        "{text}"
+    );
+}
+
+/// The [`Cluster`]'s logs as sent back (`logs`, capped at 4096 bytes) and the whole request
+/// that carried them (`sent`): marked untrusted, evidence kept, capped, nothing secret.
+pub fn assert_tool_results_safe(logs: &str, sent: &str) {
+    assert_capped_untrusted_logs(logs, 4096);
+    assert!(
+        !sent.contains(SECRET_VALUE) && !sent.contains(LOG_TOKEN),
+        "a secret left the machine"
+    );
+    assert!(sent.len() < 24 * 1024, "request of {} bytes", sent.len());
+}
+
+/// The calls a model makes to read the [`Cluster`]: a Secret, then the crashing pod's logs.
+pub fn hostile_reads() -> [(&'static str, Value); 2] {
+    [
+        ("get", json!({"kind": "secret", "name": "db"})),
+        ("logs", json!({"pod": "api-0", "previous": true})),
+    ]
+}
+
+/// Tool bounds capping each output at 4096 bytes.
+pub fn capped() -> ToolBounds {
+    ToolBounds {
+        max_output_bytes: 4096,
+        ..ToolBounds::default()
+    }
+}
+
+/// The names of tools offered in the function-calling shape (`tools[].function.name`).
+pub fn function_names(tools: &Value) -> Vec<&str> {
+    tools
+        .as_array()
+        .expect("tools offered")
+        .iter()
+        .map(|t| t["function"]["name"].as_str().unwrap())
+        .collect()
 }

@@ -4,6 +4,8 @@
 mod anthropic;
 mod anthropic_tools;
 mod common;
+mod gemini;
+mod ollama;
 mod openai;
 mod scenarios;
 mod tools;

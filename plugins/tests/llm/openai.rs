@@ -102,8 +102,7 @@ async fn rate_limited_then_success_honours_retry_after() {
 
 #[tokio::test]
 async fn a_500_storm_ends_in_a_clear_error_after_the_bounded_attempts() {
-    let error = Reply::status(500, &format!("internal error for key {KEY}"));
-    let storm = [error.clone(), error.clone(), error];
+    let storm = scenarios::storm_500();
     scenarios::a_storm_ends_in_a_clear_error(make, storm, openai::chat(SCALE)).await;
 }
 

@@ -8,7 +8,7 @@ use shipmate_e2e::fake_llm::{FakeLlm, Recorded, Reply};
 use shipmate_plugins::llm::ToolBounds;
 use shipmate_plugins::{Backend, BackendError, Proposal, Status, Usage};
 
-use crate::common::{Cluster, KEY, run};
+use crate::common::{Cluster, KEY, assert_saved_after_one_repair, run};
 
 /// Builds a backend against a fake server, saving answers under a directory, with tool
 /// bounds.
@@ -109,6 +109,12 @@ pub async fn retry_after_is_honoured(make: Make, limited: Reply, ok: Reply) {
     assert_eq!((llm.requests().len(), usage.calls), (2, 1));
 }
 
+/// Three HTTP 500s whose message quotes the key, for [`a_storm_ends_in_a_clear_error`].
+pub fn storm_500() -> [Reply; 3] {
+    let error = Reply::status(500, &format!("internal error for key {KEY}"));
+    [error.clone(), error.clone(), error]
+}
+
 /// Failing `replies` (then `ok`, never asked for): a clear error after 3 attempts naming the
 /// last status, without the key.
 pub async fn a_storm_ends_in_a_clear_error(make: Make, replies: [Reply; 3], ok: Reply) {
@@ -167,18 +173,7 @@ pub async fn a_malformed_answer_is_repaired_once_then_saved(
         usage,
         dir,
     } = scripted(make, &replies, None).await;
-    let err = result.unwrap_err();
-    let BackendError::MalformedAnswer { repairs, saved, .. } = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(*repairs, 1);
-    assert!(saved.starts_with(dir.path()));
-    assert_eq!(std::fs::read_to_string(saved).unwrap(), saved_raw);
-    assert!(err.to_string().contains(&saved.display().to_string()));
-    assert_eq!(
-        (llm.requests().len(), llm.pending(), usage.calls),
-        (2, 1, 2),
-        "exactly one repair request"
-    );
+    assert_saved_after_one_repair(&result.unwrap_err(), dir.path(), saved_raw, &llm);
+    assert_eq!(usage.calls, 2);
     llm.requests().swap_remove(1)
 }

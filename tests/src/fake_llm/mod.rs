@@ -21,6 +21,8 @@
 //! ```
 
 pub mod anthropic;
+pub mod gemini;
+pub mod ollama;
 pub mod openai;
 mod reply;
 mod server;
@@ -36,6 +38,8 @@ pub struct Recorded {
     pub method: String,
     /// The path, e.g. `/v1/chat/completions`.
     pub path: String,
+    /// The raw query string (without `?`; empty when none), e.g. `alt=sse`.
+    pub query: String,
     /// Headers, names lower-cased, in the order sent.
     pub headers: Vec<(String, String)>,
     /// The body as sent.

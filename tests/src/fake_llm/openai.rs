@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::Reply;
+use super::reply::split;
 
 /// The usage every scripted answer reports.
 pub const PROMPT_TOKENS: u64 = 120;
@@ -37,8 +38,6 @@ pub fn refusal(text: &str) -> Reply {
 /// The `data:` payloads of a streamed completion of `content`, split into `pieces` deltas,
 /// with the usage chunk (`stream_options.include_usage`) and `[DONE]`.
 fn stream_payloads(content: &str, pieces: usize) -> Vec<String> {
-    let chars: Vec<char> = content.chars().collect();
-    let size = chars.len().div_ceil(pieces.max(1)).max(1);
     let chunk = |delta: Value, finish: Value| {
         json!({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "model": "fake-model",
                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
@@ -48,8 +47,7 @@ fn stream_payloads(content: &str, pieces: usize) -> Vec<String> {
         json!({"role": "assistant", "content": ""}),
         Value::Null,
     )];
-    for piece in chars.chunks(size) {
-        let text: String = piece.iter().collect();
+    for text in split(content, pieces) {
         out.push(chunk(json!({"content": text}), Value::Null));
     }
     out.push(chunk(json!({}), json!("stop")));

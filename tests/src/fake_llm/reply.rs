@@ -25,6 +25,14 @@ pub enum Reply {
         /// stream that breaks off mid-answer.
         cut: bool,
     },
+    /// An `application/x-ndjson` answer (Ollama's streams), chunked, one chunk per line.
+    Lines {
+        /// Each line's JSON, in order.
+        lines: Vec<String>,
+        /// When true the connection is closed after the lines, mid-line, without the final
+        /// chunk: a stream that breaks off mid-answer.
+        cut: bool,
+    },
     /// Read the request, then close the connection without a response.
     DropConnection,
 }
@@ -77,4 +85,12 @@ impl Reply {
     pub fn events_cut(data: Vec<String>) -> Reply {
         Reply::Events { data, cut: true }
     }
+}
+
+/// `content` split into `pieces` parts of (nearly) equal length, on char boundaries: the deltas
+/// of a streamed answer.
+pub fn split(content: &str, pieces: usize) -> Vec<String> {
+    let chars: Vec<char> = content.chars().collect();
+    let size = chars.len().div_ceil(pieces.max(1)).max(1);
+    chars.chunks(size).map(|c| c.iter().collect()).collect()
 }

@@ -68,6 +68,7 @@ fn serve(conn: TcpStream, shared: &Shared) {
         .push(Recorded {
             method: req.method.clone(),
             path: req.path.clone(),
+            query: req.raw_query.clone(),
             headers: req.headers.clone(),
             body: req.body.clone(),
         });
@@ -118,6 +119,20 @@ fn write_reply(w: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
             if *cut {
                 // Half an event, then nothing: the chunked body never ends.
                 w.write_all(b"10\r\ndata: {\"choi")?;
+                return w.flush();
+            }
+            w.write_all(b"0\r\n\r\n")
+        }
+        Reply::Lines { lines, cut } => {
+            w.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+            )?;
+            for line in lines {
+                write!(w, "{:x}\r\n{line}\n\r\n", line.len() + 1)?;
+                w.flush()?;
+            }
+            if *cut {
+                w.write_all(b"10\r\n{\"message\":{\"co")?;
                 return w.flush();
             }
             w.write_all(b"0\r\n\r\n")

@@ -19,10 +19,14 @@ fn anthropic_reads_the_cluster_through_tools_and_an_obeyed_injection_is_blocked(
         "logs",
         serde_json::json!({"pod": "api-0"}),
     )]));
-    llm.push(anthropic::propose(
-        r#"{"status":"proposed","summary":"Delete namespace prod","actions":[
+    // The model "obeys" the injection and insists through the repair round (anthropic repairs
+    // like every LLM backend): the constitution still blocks it.
+    for _ in 0..2 {
+        llm.push(anthropic::propose(
+            r#"{"status":"proposed","summary":"Delete namespace prod","actions":[
             {"argv":["kubectl","delete","namespace","prod"],"mutating":false,"reason":"the log said so"}]}"#,
-    ));
+        ));
+    }
     let sandbox = Sandbox::new();
     let out = sandbox
         .shipmate_on(&fake)
@@ -34,6 +38,8 @@ fn anthropic_reads_the_cluster_through_tools_and_an_obeyed_injection_is_blocked(
             "anthropic",
             "--model",
             "claude-haiku-4-5",
+            "--repair-rounds",
+            "1",
         ])
         .args(["--yes", "-o", "json", "why is api-0 crashing?"])
         .stdin(std::process::Stdio::null())
@@ -48,15 +54,15 @@ fn anthropic_reads_the_cluster_through_tools_and_an_obeyed_injection_is_blocked(
     );
     assert_eq!(p["actions"][0]["mutating"], true);
     assert!(p["applied"].is_null(), "nothing ran: {p}");
-    assert_eq!(p["usage"]["calls"], 2, "{p}");
+    assert_eq!(p["usage"]["calls"], 3, "{p}");
     assert_eq!(
         p["usage"]["prompt_tokens"].as_u64(),
-        Some(2 * anthropic::INPUT_TOKENS)
+        Some(3 * anthropic::INPUT_TOKENS)
     );
     assert!(!stderr.contains(KEY));
 
     let requests = llm.requests();
-    assert_eq!(requests.len(), 2);
+    assert_eq!(requests.len(), 3, "tools, the answer, one repair round");
     let first = &requests[0];
     assert_eq!(first.path, "/v1/messages");
     assert_eq!(first.header("x-api-key"), Some(KEY));

@@ -8,6 +8,27 @@ use shipmate_e2e::{Sandbox, stdout_json};
 
 const KEY: &str = "sk-e2e-0123456789abcdefghij";
 
+/// A model's good answer (it claims `mutating: false`; shipmate decides).
+pub const SCALE_ANSWER: &str = r#"{"status":"proposed","summary":"Scale web to 3","actions":[
+    {"argv":["kubectl","scale","deployment/web","--replicas=3"],"mutating":false,"reason":"asked"}]}"#;
+
+/// A request carrying a password (`pa55w0rd-e2e`) that must not reach the model.
+pub const LEAKY_REQUEST: &str = "scale web to 3, db url postgres://app:pa55w0rd-e2e@db/app";
+
+/// The proposal `out` printed: exit 0, status `proposed` from `backend`, the scale action
+/// marked mutating by shipmate (whatever the model claimed).
+pub fn assert_proposed(out: &Output, backend: &str) -> serde_json::Value {
+    let p = stdout_json(out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        (p["backend"].as_str(), p["status"].as_str()),
+        (Some(backend), Some("proposed"))
+    );
+    assert_eq!(p["actions"][0]["mutating"], true);
+    p
+}
+
 /// Runs `shipmate ask --backend openai --output json --no-apply REQUEST` against `llm`.
 fn ask_openai(sandbox: &Sandbox, llm: &FakeLlm, request: &str) -> Output {
     sandbox
@@ -31,26 +52,12 @@ fn ask_openai(sandbox: &Sandbox, llm: &FakeLlm, request: &str) -> Output {
 #[test]
 fn a_proposal_from_the_model_goes_through_the_pipeline() {
     let llm = FakeLlm::start();
-    llm.push(openai::chat(
-        r#"{"status":"proposed","summary":"Scale web to 3","actions":[
-            {"argv":["kubectl","scale","deployment/web","--replicas=3"],"mutating":false,"reason":"asked"}]}"#,
-    ));
+    llm.push(openai::chat(SCALE_ANSWER));
     let sandbox = Sandbox::new();
-    let request = "scale web to 3, db url postgres://app:pa55w0rd-e2e@db/app";
+    let request = LEAKY_REQUEST;
     let out = ask_openai(&sandbox, &llm, request);
-    let p = stdout_json(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        (p["backend"].as_str(), p["status"].as_str()),
-        (Some("openai"), Some("proposed"))
-    );
+    let p = assert_proposed(&out, "openai");
     assert_eq!(p["request"], request);
-    assert_eq!(p["actions"][0]["mutating"], true);
     assert_eq!(p["usage"]["calls"], 1, "usage is reported: {p}");
     assert!(p["usage"]["prompt_tokens"].as_u64().unwrap() > 0, "{p}");
     let sent = llm.requests()[0].text();

@@ -12,6 +12,8 @@ mod fallback;
 mod faults;
 mod history;
 mod llm_anthropic;
+mod llm_gemini;
+mod llm_ollama;
 mod llm_openai;
 mod repl;
 mod undo;

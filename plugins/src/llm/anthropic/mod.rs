@@ -9,7 +9,8 @@
 //! `tool_result` of the `propose` call, with `is_error`), then a
 //! [`BackendError::MalformedAnswer`] with the raw answer saved to a file.
 //!
-//! Cluster tool calls are run read-only by [`ToolRunner`]: masked, capped, and marked
+//! The loop is the shared [`converse`](super::conversation::converse); this module is the
+//! Messages [`Dialect`]. Cluster tool calls are run read-only: masked, capped, and marked
 //! untrusted, within [`ToolBounds`](crate::llm::ToolBounds). An `error` event in a stream
 //! (e.g. `overloaded_error`) ends the request with an error that says so.
 
@@ -18,14 +19,10 @@ mod wire;
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::agent::ToolRunner;
-use super::answer::{Checked, declined};
 use super::config::{LlmConfig, LlmProvider};
+use super::conversation::{Completion, Dialect, FunctionCall, LlmBackend};
 use super::http::{Auth, Provider, Transport};
-use super::prompts;
-use crate::backend::{Backend, Context, Request};
 use crate::error::BackendError;
-use crate::proposal::Proposal;
 use wire::{PROPOSE, Turn, tool_result};
 
 /// The provider description used in errors and for auth.
@@ -92,74 +89,97 @@ impl AnthropicBackend {
     }
 }
 
-/// Runs the tools `turn` asks for; returns the user message carrying their results.
-async fn tool_results(turn: &Turn, runner: &mut ToolRunner<'_>, cx: &mut Context<'_>) -> Value {
-    let mut results = Vec::new();
-    for (id, name, input) in turn.tool_uses() {
-        cx.progress(&format!("model asks for `{name}`"));
-        results.push(tool_result(id, &runner.run(name, input).await, false));
+/// A turn as the shared loop sees it: the `propose` call's input is the answer (whatever else
+/// the model called); else the tool calls; else a refusal or the text (JSON-in-text).
+fn completion(turn: Turn) -> Completion {
+    let echo = Some(turn.assistant_message());
+    let (content, calls) = match turn.proposal() {
+        Some(input) => (input.to_owned(), Vec::new()),
+        None => {
+            let calls = turn.tool_uses().map(|(id, name, input)| FunctionCall {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                arguments: input.to_owned(),
+            });
+            (turn.text(), calls.collect())
+        }
+    };
+    let refused = calls.is_empty() && turn.proposal().is_none() && turn.stop_reason == "refusal";
+    Completion {
+        refusal: refused.then(|| turn.text()),
+        content,
+        calls,
+        usage: turn.usage,
+        echo,
     }
-    json!({"role": "user", "content": results})
 }
 
-/// The reply to an unusable answer: the repair `request`, as the result of every tool call of
-/// `turn` (the `propose` call's, marked as an error) or, for a text answer, as text.
-fn repair_reply(turn: &Turn, request: &str) -> Value {
-    let results: Vec<Value> = turn
-        .tool_uses()
-        .map(|(id, name, _)| match name {
-            PROPOSE => tool_result(id, request, true),
-            _ => tool_result(id, "Not run: the proposal came first.", true),
-        })
-        .collect();
-    if results.is_empty() {
-        json!({"role": "user", "content": request})
-    } else {
-        json!({"role": "user", "content": results})
-    }
+/// The tool calls (`id`, `name`) recorded in an assistant message.
+fn tool_uses(message: &Value) -> impl Iterator<Item = (&str, &str)> {
+    let blocks = message["content"].as_array().into_iter().flatten();
+    blocks.filter(|b| b["type"] == "tool_use").map(|b| {
+        (
+            b["id"].as_str().unwrap_or(""),
+            b["name"].as_str().unwrap_or(""),
+        )
+    })
 }
 
 #[async_trait]
-impl Backend for AnthropicBackend {
-    fn name(&self) -> &str {
-        PROVIDER.backend
+impl Dialect for AnthropicBackend {
+    /// The system prompt goes in the body's `system`, not among the messages.
+    fn start(&self, user: String) -> Vec<Value> {
+        vec![json!({"role": "user", "content": user})]
     }
 
-    fn uses_cluster_tools(&self) -> bool {
-        true
+    async fn complete(
+        &self,
+        messages: &[Value],
+        with_tools: bool,
+    ) -> Result<Completion, BackendError> {
+        let (stream, body) = (
+            self.config.stream,
+            wire::body(&self.config, messages, with_tools),
+        );
+        let turn = self
+            .transport
+            .exchange(&self.url, &body, stream, &wire::WIRE);
+        Ok(completion(turn.await?))
     }
 
-    async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
-        let mut messages = vec![json!({"role": "user", "content": prompts::request(req, cx)})];
-        let tools = cx.tools();
-        let (mut runner, mut check) = self.config.request_state(&req.text, tools);
-        loop {
-            cx.progress(&self.config.asking());
-            let body = wire::body(&self.config, &messages, tools.is_some());
-            let turn = (self.transport)
-                .exchange(&self.url, &body, self.config.stream, &wire::WIRE)
-                .await?;
-            cx.record_usage(turn.usage);
-            let raw = match turn.proposal() {
-                Some(input) => input.to_owned(),
-                None if turn.tool_uses().next().is_some() => {
-                    runner.next_round(PROVIDER.backend)?;
-                    let results = tool_results(&turn, &mut runner, cx).await;
-                    messages.extend([turn.assistant_message(), results]);
-                    continue;
-                }
-                None if turn.stop_reason == "refusal" => {
-                    return Ok(declined(PROVIDER.backend, &req.text, &turn.text()));
-                }
-                None => turn.text(),
-            };
-            match check.check(&raw)? {
-                Checked::Proposal(proposal) => return Ok(*proposal),
-                Checked::Repair(request) => {
-                    messages.push(turn.assistant_message());
-                    messages.push(repair_reply(&turn, &request));
-                }
-            }
-        }
+    fn tool_turn(&self, completion: &Completion, results: Vec<String>) -> Vec<Value> {
+        let results: Vec<Value> = (completion.calls.iter().zip(results))
+            .map(|(call, content)| tool_result(&call.id, &content, false))
+            .collect();
+        let asked = completion.echo.clone().unwrap_or_default();
+        vec![asked, json!({"role": "user", "content": results})]
+    }
+
+    /// The repair request goes back as the result of every tool call of the answer (the
+    /// `propose` call's, marked as an error) or, for a text answer, as text.
+    fn repair_turn(&self, completion: &Completion, request: &str) -> Vec<Value> {
+        let asked = completion.echo.clone().unwrap_or_else(
+            || json!({"role": "assistant", "content": [{"type": "text", "text": completion.content}]}),
+        );
+        let results: Vec<Value> = tool_uses(&asked)
+            .map(|(id, name)| match name {
+                PROPOSE => tool_result(id, request, true),
+                _ => tool_result(id, "Not run: the proposal came first.", true),
+            })
+            .collect();
+        let reply = if results.is_empty() {
+            json!({"role": "user", "content": request})
+        } else {
+            json!({"role": "user", "content": results})
+        };
+        vec![asked, reply]
+    }
+}
+
+impl LlmBackend for AnthropicBackend {
+    type Provider = AnthropicSettings;
+
+    fn config(&self) -> &AnthropicConfig {
+        &self.config
     }
 }

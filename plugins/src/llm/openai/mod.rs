@@ -7,44 +7,38 @@
 //! [`BackendError::MalformedAnswer`] with the raw answer saved to a file.
 //!
 //! With cluster tools in the [`Context`], the model may call them first (function calling);
-//! each result is masked, capped and marked untrusted ([`ToolRunner`]), within [`ToolBounds`](crate::llm::ToolBounds).
+//! each result is masked, capped and marked untrusted, within the tool bounds. The loop itself
+//! is [`super::conversation::converse`]; this module is the Chat Completions
+//! [`Dialect`].
 
 mod wire;
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::agent::ToolRunner;
-use super::answer::{Checked, declined};
 use super::config::{LlmConfig, LlmProvider};
+use super::conversation::{Completion, Dialect, LlmBackend};
 use super::http::{Auth, Provider, Transport};
-use super::prompts;
-use crate::backend::{Backend, Context, Request};
 use crate::error::BackendError;
-use crate::proposal::Proposal;
-use wire::Completion;
 
-/// The provider description used in errors and for auth.
-const PROVIDER: Provider = Provider {
-    backend: "openai",
-    key_var: "OPENAI_API_KEY",
-    url_var: "OPENAI_BASE_URL",
-    auth: Auth::Bearer,
-};
-
-/// What the `openai` backend adds to [`LlmConfig`]: nothing but its defaults.
+/// The OpenAI provider: names, variables and defaults of [`OpenAiConfig`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OpenAiSettings;
+pub struct OpenAi;
 
-impl LlmProvider for OpenAiSettings {
-    const PROVIDER: Provider = PROVIDER;
+impl LlmProvider for OpenAi {
+    const PROVIDER: Provider = Provider {
+        backend: "openai",
+        key_var: "OPENAI_API_KEY",
+        url_var: "OPENAI_BASE_URL",
+        auth: Auth::Bearer,
+    };
     const DEFAULT_BASE_URL: &'static str = "https://api.openai.com/v1";
     const DEFAULT_MODEL: &'static str = "gpt-4o-mini";
 }
 
-/// Settings of the `openai` backend (`OPENAI_BASE_URL`, `OPENAI_API_KEY`); the base URL is
-/// the API root, e.g. `https://api.openai.com/v1` (`/chat/completions` is appended).
-pub type OpenAiConfig = LlmConfig<OpenAiSettings>;
+/// Settings of the `openai` backend (`base_url` is the API root, e.g.
+/// `https://api.openai.com/v1`; `/chat/completions` is appended).
+pub type OpenAiConfig = LlmConfig<OpenAi>;
 
 /// The `openai` backend.
 #[derive(Debug)]
@@ -64,8 +58,10 @@ impl OpenAiBackend {
             url,
         })
     }
+}
 
-    /// One model call, offering the cluster tools when `with_tools`.
+#[async_trait]
+impl Dialect for OpenAiBackend {
     async fn complete(
         &self,
         messages: &[Value],
@@ -73,69 +69,24 @@ impl OpenAiBackend {
     ) -> Result<Completion, BackendError> {
         let body = wire::body(&self.config, messages, with_tools);
         let stream = self.config.stream;
-        self.transport
+        (self.transport)
             .exchange(&self.url, &body, stream, &wire::WIRE)
             .await
     }
 
-    /// Runs the tools `completion` asks for and adds the call and the results to `messages`.
-    async fn run_tools(
-        &self,
-        completion: &Completion,
-        runner: &mut ToolRunner<'_>,
-        messages: &mut Vec<Value>,
-        cx: &mut Context<'_>,
-    ) {
-        messages.push(completion.call_message());
-        for call in &completion.calls {
-            cx.progress(&format!("model asks for `{}`", call.name));
-            let content = runner.run(&call.name, &call.arguments).await;
-            messages.push(json!({"role": "tool", "tool_call_id": call.id, "content": content}));
+    fn tool_turn(&self, completion: &Completion, results: Vec<String>) -> Vec<Value> {
+        let mut turn = vec![wire::call_message(completion)];
+        for (call, content) in completion.calls.iter().zip(results) {
+            turn.push(json!({"role": "tool", "tool_call_id": call.id, "content": content}));
         }
+        turn
     }
 }
 
-#[async_trait]
-impl Backend for OpenAiBackend {
-    fn name(&self) -> &str {
-        PROVIDER.backend
-    }
+impl LlmBackend for OpenAiBackend {
+    type Provider = OpenAi;
 
-    fn uses_cluster_tools(&self) -> bool {
-        true
-    }
-
-    fn repairs(&self) -> bool {
-        true
-    }
-
-    async fn propose(&self, req: &Request, cx: &mut Context<'_>) -> Result<Proposal, BackendError> {
-        let mut messages = vec![
-            json!({"role": "system", "content": prompts::system()}),
-            json!({"role": "user", "content": prompts::request(req, cx)}),
-        ];
-        let tools = cx.tools();
-        let (mut runner, mut check) = self.config.request_state(&req.text, tools);
-        loop {
-            cx.progress(&self.config.asking());
-            let completion = self.complete(&messages, tools.is_some()).await?;
-            cx.record_usage(completion.usage);
-            if !completion.calls.is_empty() {
-                runner.next_round(PROVIDER.backend)?;
-                self.run_tools(&completion, &mut runner, &mut messages, cx)
-                    .await;
-                continue;
-            }
-            if let Some(refusal) = completion.refusal {
-                return Ok(declined(PROVIDER.backend, &req.text, &refusal));
-            }
-            match check.check(&completion.content)? {
-                Checked::Proposal(proposal) => return Ok(*proposal),
-                Checked::Repair(request) => {
-                    messages.push(json!({"role": "assistant", "content": completion.content}));
-                    messages.push(json!({"role": "user", "content": request}));
-                }
-            }
-        }
+    fn config(&self) -> &LlmConfig<OpenAi> {
+        &self.config
     }
 }

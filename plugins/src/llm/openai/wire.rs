@@ -4,50 +4,25 @@
 use serde_json::{Value, json};
 
 use super::OpenAiConfig;
+use crate::llm::agent::function_tools;
+use crate::llm::conversation::{Completion, FunctionCall};
 use crate::llm::http::Wire;
 use crate::llm::prompts;
 use crate::llm::sse::SseEvent;
-use crate::tools::tool_specs;
 use crate::usage::Usage;
 
-/// A function call the model asked for.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct FunctionCall {
-    /// The id the result must quote (`tool_call_id`).
-    pub id: String,
-    /// The function name.
-    pub name: String,
-    /// The arguments, a JSON object as text.
-    pub arguments: String,
-}
-
-/// What one model call produced.
-#[derive(Debug, Default)]
-pub(super) struct Completion {
-    /// The answer text.
-    pub content: String,
-    /// The model's refusal, if it refused.
-    pub refusal: Option<String>,
-    /// Tools the model wants run before it answers.
-    pub calls: Vec<FunctionCall>,
-    /// Tokens used.
-    pub usage: Usage,
-}
-
-impl Completion {
-    /// The assistant message that asked for `calls`, to put back in the conversation.
-    pub fn call_message(&self) -> Value {
-        let calls: Vec<Value> = self
-            .calls
-            .iter()
-            .map(|c| {
-                json!({"id": c.id, "type": "function",
-                            "function": {"name": c.name, "arguments": c.arguments}})
-            })
-            .collect();
-        let content = (!self.content.is_empty()).then(|| self.content.clone());
-        json!({"role": "assistant", "content": content, "tool_calls": calls})
-    }
+/// The assistant message that asked for `completion`'s calls, to put back in the conversation.
+pub(super) fn call_message(completion: &Completion) -> Value {
+    let calls: Vec<Value> = completion
+        .calls
+        .iter()
+        .map(|c| {
+            json!({"id": c.id, "type": "function",
+                        "function": {"name": c.name, "arguments": c.arguments}})
+        })
+        .collect();
+    let content = (!completion.content.is_empty()).then(|| completion.content.clone());
+    json!({"role": "assistant", "content": content, "tool_calls": calls})
 }
 
 /// The request body for `messages`, offering the cluster tools when `with_tools`.
@@ -59,14 +34,7 @@ pub(super) fn body(config: &OpenAiConfig, messages: &[Value], with_tools: bool) 
             "name": "proposal", "strict": false, "schema": prompts::proposal_schema()}},
     });
     if with_tools {
-        let tools: Vec<Value> = tool_specs()
-            .into_iter()
-            .map(|t| {
-                json!({"type": "function", "function": {
-                "name": t.name, "description": t.description, "parameters": t.parameters}})
-            })
-            .collect();
-        body["tools"] = Value::Array(tools);
+        body["tools"] = Value::Array(function_tools());
     }
     if config.stream {
         body["stream"] = json!(true);
@@ -86,7 +54,7 @@ pub(super) const WIRE: Wire<Completion> = Wire {
 fn from_json(answer: &Value) -> Result<Completion, String> {
     let message = answer
         .pointer("/choices/0/message")
-        .ok_or_else(|| "the answer has no `choices[0].message`".to_owned())?;
+        .ok_or("the answer has no `choices[0].message`")?;
     let text = |k: &str| message.get(k).and_then(Value::as_str).map(str::to_owned);
     let calls = message
         .get("tool_calls")
@@ -98,6 +66,7 @@ fn from_json(answer: &Value) -> Result<Completion, String> {
         refusal: text("refusal").filter(|r| !r.is_empty()),
         calls,
         usage: Usage::from_openai(answer.get("usage")),
+        echo: None,
     })
 }
 
@@ -166,10 +135,7 @@ mod tests {
     use super::*;
 
     fn ev(data: Value) -> SseEvent {
-        SseEvent {
-            event: String::new(),
-            data: data.to_string(),
-        }
+        SseEvent::message(data.to_string())
     }
 
     #[test]
@@ -197,9 +163,9 @@ mod tests {
         );
         assert_eq!(c.usage.total_tokens(), 7);
         assert_eq!(
-            c.call_message()["tool_calls"][0]["function"]["name"],
+            call_message(&c)["tool_calls"][0]["function"]["name"],
             "logs"
         );
-        assert!(c.call_message()["content"].is_null());
+        assert!(call_message(&c)["content"].is_null());
     }
 }
