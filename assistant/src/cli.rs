@@ -129,6 +129,13 @@ pub struct SessionArgs {
     /// findings (LLM backends).
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub repair_rounds: u32,
+    /// Most tokens (prompt + completion, all model calls, repairs included) one request may use
+    /// (LLM backends); no limit by default.
+    #[arg(long, value_name = "TOKENS")]
+    pub max_tokens: Option<u64>,
+    /// Most seconds one request may wait for a backend, tool rounds and repairs included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub llm_timeout: u64,
     /// Most rows of one list a model gets.
     #[arg(long, value_name = "ROWS", default_value_t = 200)]
     pub list_rows: usize,
@@ -197,6 +204,8 @@ impl ClusterArgs {
             backend: shipmate_plugins::BackendOptions::default(),
             tool_limits: crate::tools::ToolLimits::default(),
             repair_rounds: 2,
+            max_tokens: None,
+            llm_timeout: std::time::Duration::from_secs(300),
         }
     }
 }

@@ -47,6 +47,7 @@ pub struct Context<'a> {
     progress: &'a mut dyn Progress,
     usage: Usage,
     tools: Option<&'a dyn ClusterTools>,
+    token_budget: Option<u64>,
 }
 
 impl<'a> Context<'a> {
@@ -59,6 +60,7 @@ impl<'a> Context<'a> {
             progress,
             usage: Usage::default(),
             tools: None,
+            token_budget: None,
         }
     }
 
@@ -108,6 +110,20 @@ impl<'a> Context<'a> {
     pub fn with_tools(mut self, tools: Option<&'a dyn ClusterTools>) -> Self {
         self.tools = tools;
         self
+    }
+
+    /// Sets the most tokens (prompt + completion, all model calls) this request may use; a
+    /// backend stops asking its model once the budget is spent.
+    #[must_use]
+    pub fn with_token_budget(mut self, budget: Option<u64>) -> Self {
+        self.token_budget = budget;
+        self
+    }
+
+    /// The token budget, if any, and whether it is spent.
+    pub fn token_budget(&self) -> Option<(u64, bool)> {
+        self.token_budget
+            .map(|b| (b, self.usage.total_tokens() >= b))
     }
 
     /// The read-only cluster tools, when a cluster is reachable.

@@ -98,6 +98,8 @@ pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
     Ok(session.map(|mut s| {
         s.options.tool_limits = tool_limits;
         s.options.repair_rounds = args.repair_rounds;
+        s.options.max_tokens = args.max_tokens;
+        s.options.llm_timeout = std::time::Duration::from_secs(args.llm_timeout.max(1));
         s
     }))
 }

@@ -56,6 +56,10 @@ pub struct SessionOptions {
     pub tool_limits: ToolLimits,
     /// How many times a blocked proposal goes back to a model with its findings.
     pub repair_rounds: u32,
+    /// Most tokens one request may use (all model calls, repairs included).
+    pub max_tokens: Option<u64>,
+    /// Most time one request may wait for the backend (all calls together).
+    pub llm_timeout: std::time::Duration,
     /// `--out-dir`: base directory of the manual fallback.
     pub out_dir: Option<PathBuf>,
 }
@@ -73,6 +77,8 @@ impl Default for SessionOptions {
             backend: BackendOptions::default(),
             tool_limits: ToolLimits::default(),
             repair_rounds: 2,
+            max_tokens: None,
+            llm_timeout: std::time::Duration::from_secs(300),
         }
     }
 }
@@ -168,7 +174,8 @@ impl Session {
     /// # Errors
     /// When the backend fails (an LLM that cannot be reached, say).
     pub fn propose(&mut self, text: &str, progress: &mut dyn Progress) -> anyhow::Result<Proposal> {
-        let mut proposal = self.ask_backend(text, progress)?;
+        let deadline = std::time::Instant::now() + self.options.llm_timeout;
+        let mut proposal = self.ask_backend(text, progress, self.options.max_tokens, deadline)?;
         self.validate(&mut proposal);
         let mut rounds = 0;
         while proposal.status == Status::Blocked
@@ -180,8 +187,10 @@ impl Session {
                 "repairing: round {rounds} of {}",
                 self.options.repair_rounds
             ));
+            let spent = proposal.usage.map_or(0, |u| u.total_tokens());
+            let budget = self.options.max_tokens.map(|m| m.saturating_sub(spent));
             let retry = repair::request(text, &proposal);
-            let mut next = match self.ask_backend(&retry, progress) {
+            let mut next = match self.ask_backend(&retry, progress, budget, deadline) {
                 Ok(next) => next,
                 Err(err) => {
                     // Nothing is lost: the blocked proposal stands, and says why it was not
@@ -202,9 +211,21 @@ impl Session {
         Ok(proposal)
     }
 
-    /// One backend call for `text`, with the cluster tools when the backend uses them, usage
-    /// counted; Ctrl-C abandons it.
-    fn ask_backend(&mut self, text: &str, progress: &mut dyn Progress) -> anyhow::Result<Proposal> {
+    /// One backend call for `text`, with the cluster tools when the backend uses them, at most
+    /// `budget` tokens, usage counted; Ctrl-C or `deadline` abandons it.
+    fn ask_backend(
+        &mut self,
+        text: &str,
+        progress: &mut dyn Progress,
+        budget: Option<u64>,
+        deadline: std::time::Instant,
+    ) -> anyhow::Result<Proposal> {
+        if budget == Some(0) {
+            anyhow::bail!("the token budget (--max-tokens) for this request is spent");
+        }
+        let Some(time_left) = deadline.checked_duration_since(std::time::Instant::now()) else {
+            anyhow::bail!("the time limit (--llm-timeout) for this request is spent");
+        };
         let defaults = self
             .gates
             .as_ref()
@@ -226,20 +247,30 @@ impl Session {
             .with_namespace(namespace)
             .with_resource_defaults(defaults)
             .with_history(&self.history)
-            .with_tools(tools.as_ref().map(|t| t as &dyn ClusterTools));
+            .with_tools(tools.as_ref().map(|t| t as &dyn ClusterTools))
+            .with_token_budget(budget);
         let request = Request::new(text);
         let cancel = Arc::clone(&self.cancel);
         cancel.store(false, Ordering::SeqCst);
+        let limit = self.options.llm_timeout;
         let answer = self.runtime.block_on(async {
             tokio::select! {
-                answer = self.backend.propose(&request, &mut cx) => Some(answer),
+                answer = self.backend.propose(&request, &mut cx) => Some(Ok(answer)),
                 () = cancelled(&cancel) => None,
+                () = tokio::time::sleep(time_left) => Some(Err(limit)),
             }
         });
         let usage = cx.usage();
         self.usage.add(usage);
-        let Some(answer) = answer else {
-            anyhow::bail!("cancelled (Ctrl-C): the backend's answer was abandoned");
+        let answer = match answer {
+            None => anyhow::bail!("cancelled (Ctrl-C): the backend's answer was abandoned"),
+            Some(Err(limit)) => anyhow::bail!(
+                "backend `{}` did not answer within {} s (--llm-timeout); raise the limit or \
+                 ask more narrowly",
+                self.backend.name(),
+                limit.as_secs()
+            ),
+            Some(Ok(answer)) => answer,
         };
         let mut proposal = answer
             .with_context(|| format!("backend `{}` could not answer", self.backend.name()))?;

@@ -130,6 +130,18 @@ pub async fn converse<P: LlmProvider>(
         cx.progress(&config.asking());
         let completion = dialect.complete(&messages, tools.is_some()).await?;
         cx.record_usage(completion.usage);
+        if let Some((budget, true)) = cx.token_budget()
+            && !completion.calls.is_empty()
+        {
+            return Err(BackendError::Failed {
+                backend: backend.into(),
+                message: format!(
+                    "the token budget of {budget} for this request is spent ({} used) while the \
+                     model still wanted tools; raise --max-tokens or ask more narrowly",
+                    cx.usage().total_tokens()
+                ),
+            });
+        }
         if !completion.calls.is_empty() {
             runner.next_round(backend)?;
             let mut results = Vec::with_capacity(completion.calls.len());

@@ -320,3 +320,59 @@ fn a_blocked_proposal_goes_back_to_the_model_with_its_findings() {
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(llm.requests().len(), 3, "one try and two repair rounds");
 }
+
+#[test]
+fn a_token_budget_stops_a_model_that_keeps_asking_for_tools() {
+    let llm = FakeLlm::start();
+    for _ in 0..3 {
+        llm.push(openai::tool_calls(&[(
+            "api_resources",
+            serde_json::json!({}),
+        )]));
+    }
+    let fake = shipmate_e2e::fake_kube::FakeCluster::start();
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .shipmate_on(&fake)
+        .env("OPENAI_BASE_URL", llm.base_url())
+        .env("OPENAI_API_KEY", KEY)
+        .args(["ask", "--backend", "openai", "--max-tokens", "100"])
+        .args(["-o", "json", "--no-apply", "what runs here?"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("token budget of 100"), "{stderr}");
+    assert_eq!(
+        llm.requests().len(),
+        1,
+        "no call after the budget was spent"
+    );
+}
+
+#[test]
+fn a_model_that_never_answers_is_abandoned_at_the_time_limit() {
+    // Accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", silent.local_addr().unwrap());
+    let sandbox = Sandbox::new();
+    let start = std::time::Instant::now();
+    let out = sandbox
+        .shipmate()
+        .env("OPENAI_BASE_URL", &url)
+        .env("OPENAI_API_KEY", KEY)
+        .args(["ask", "--backend", "openai", "--llm-timeout", "2"])
+        .args(["--no-apply", "hello"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    drop(silent);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("did not answer within 2 s"), "{stderr}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(60),
+        "it gave up"
+    );
+}
