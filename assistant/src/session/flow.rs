@@ -87,9 +87,7 @@ impl Session {
             return cancelled;
         }
         if proposal.status != Status::Proposed {
-            ui.show(&render::proposal::findings(proposal, ui.style()));
-            record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
-            return Outcome::Nothing;
+            return stopped(proposal, ui);
         }
         loop {
             let review = self.review(proposal);
@@ -102,9 +100,7 @@ impl Session {
             }
             ui.show(&render::apply::review(&review, ui.style()));
             if proposal.status == Status::Blocked {
-                ui.show(&render::proposal::findings(proposal, ui.style()));
-                record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
-                return Outcome::Nothing;
+                return stopped(proposal, ui);
             }
             if !self.options.approval.needs_confirmation(proposal) {
                 break;
@@ -127,11 +123,7 @@ impl Session {
                 }
             }
             if proposal.status != Status::Proposed {
-                ui.show(&render::proposal::findings(proposal, ui.style()));
-                if proposal.status == Status::Blocked {
-                    record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
-                }
-                return Outcome::Nothing;
+                return stopped(proposal, ui);
             }
         }
         self.run(proposal, ui)
@@ -328,6 +320,16 @@ impl Session {
             }
         });
     }
+}
+
+/// Ends the turn of a proposal that a later check (live schemas, the server's dry-run, an edit)
+/// stopped: shows the findings that stopped it and records a block.
+fn stopped(proposal: &Proposal, ui: &mut dyn Ui) -> Outcome {
+    ui.show(&render::proposal::findings(proposal, ui.style()));
+    if proposal.status == Status::Blocked {
+        record(&Entry::untouched(proposal, Decision::Blocked, None), ui);
+    }
+    Outcome::Nothing
 }
 
 /// Appends `entry` to the audit log; a failure is a warning. Returns whether it was written.

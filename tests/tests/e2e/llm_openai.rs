@@ -29,12 +29,16 @@ pub fn assert_proposed(out: &Output, backend: &str) -> serde_json::Value {
     p
 }
 
+/// `cmd` pointed at the OpenAI-compatible server at `base_url`, with the test key.
+fn with_openai(mut cmd: std::process::Command, base_url: &str) -> std::process::Command {
+    cmd.env("OPENAI_BASE_URL", base_url)
+        .env("OPENAI_API_KEY", KEY);
+    cmd
+}
+
 /// Runs `shipmate ask --backend openai --output json --no-apply REQUEST` against `llm`.
 fn ask_openai(sandbox: &Sandbox, llm: &FakeLlm, request: &str) -> Output {
-    sandbox
-        .shipmate()
-        .env("OPENAI_BASE_URL", llm.base_url())
-        .env("OPENAI_API_KEY", KEY)
+    with_openai(sandbox.shipmate(), &llm.base_url())
         .args([
             "ask",
             "--backend",
@@ -70,10 +74,7 @@ fn model_picks_the_model_sent_to_the_provider() {
     let llm = FakeLlm::start();
     llm.push(openai::chat(r#"{"status":"not_understood","summary":"?"}"#));
     let sandbox = Sandbox::new();
-    let out = sandbox
-        .shipmate()
-        .env("OPENAI_BASE_URL", llm.base_url())
-        .env("OPENAI_API_KEY", KEY)
+    let out = with_openai(sandbox.shipmate(), &llm.base_url())
         .args(["ask", "--backend", "openai", "--model", "qwen2.5-coder:7b"])
         .args(["--output", "json", "--no-apply", "hello"])
         .stdin(std::process::Stdio::null())
@@ -181,10 +182,7 @@ fn the_model_reads_the_cluster_through_tools_as_untrusted_masked_data() {
         ));
     }
     let sandbox = Sandbox::new();
-    let out = sandbox
-        .shipmate_on(&fake)
-        .env("OPENAI_BASE_URL", llm.base_url())
-        .env("OPENAI_API_KEY", KEY)
+    let out = with_openai(sandbox.shipmate_on(&fake), &llm.base_url())
         .args([
             "ask",
             "--backend",
@@ -332,10 +330,7 @@ fn a_token_budget_stops_a_model_that_keeps_asking_for_tools() {
     }
     let fake = shipmate_e2e::fake_kube::FakeCluster::start();
     let sandbox = Sandbox::new();
-    let out = sandbox
-        .shipmate_on(&fake)
-        .env("OPENAI_BASE_URL", llm.base_url())
-        .env("OPENAI_API_KEY", KEY)
+    let out = with_openai(sandbox.shipmate_on(&fake), &llm.base_url())
         .args(["ask", "--backend", "openai", "--max-tokens", "100"])
         .args(["-o", "json", "--no-apply", "what runs here?"])
         .stdin(std::process::Stdio::null())
@@ -358,10 +353,7 @@ fn a_model_that_never_answers_is_abandoned_at_the_time_limit() {
     let url = format!("http://{}/v1", silent.local_addr().unwrap());
     let sandbox = Sandbox::new();
     let start = std::time::Instant::now();
-    let out = sandbox
-        .shipmate()
-        .env("OPENAI_BASE_URL", &url)
-        .env("OPENAI_API_KEY", KEY)
+    let out = with_openai(sandbox.shipmate(), &url)
         .args(["ask", "--backend", "openai", "--llm-timeout", "2"])
         .args(["--no-apply", "hello"])
         .stdin(std::process::Stdio::null())
