@@ -38,6 +38,8 @@ pub enum Command {
     /// The interactive session (also what `shipmate` alone starts): ask, review the diff,
     /// confirm; `/help` lists the meta-commands.
     Repl(ReplArgs),
+    /// Draft files from manifests or a request (`shipmate draft helm DIR`: a Helm chart).
+    Draft(DraftArgs),
 }
 
 /// Output format.
@@ -282,6 +284,61 @@ pub enum ConstitutionAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// `shipmate draft`.
+#[derive(Debug, Args)]
+pub struct DraftArgs {
+    /// What to draft.
+    #[command(subcommand)]
+    pub kind: DraftKind,
+}
+
+/// `shipmate draft …` kinds.
+#[derive(Debug, Subcommand)]
+pub enum DraftKind {
+    /// A Helm chart in DIR (Chart.yaml, values for local and production, one template per
+    /// object, _helpers.tpl, NOTES.txt) from manifest files (`--from`) or a request. Secret
+    /// values are never written: the chart asks for them at install time.
+    Helm(DraftHelmArgs),
+}
+
+/// `shipmate draft helm`.
+#[derive(Debug, Args)]
+pub struct DraftHelmArgs {
+    /// The chart directory (created; an existing non-empty one needs --force).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// A request in plain language whose proposal becomes the chart (through the backend).
+    #[arg(value_name = "REQUEST", num_args = 0.., conflicts_with = "from")]
+    pub request: Vec<String>,
+    /// Manifest files or directories (read recursively) to make the chart of.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub from: Vec<PathBuf>,
+    /// Chart name (default: DIR's file name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Replace the chart's files in a non-empty DIR (other files there are left alone).
+    #[arg(long)]
+    pub force: bool,
+    /// Output format (`json`: `{"chart": DIR, "name": NAME, "files": [...]}`).
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Output,
+    /// Backend for a request: rules (offline, the default), openai…
+    #[arg(long, value_name = "NAME", env = "SHIPMATE_BACKEND")]
+    pub backend: Option<String>,
+    /// A named profile from ~/.config/shipmate/config.yaml.
+    #[arg(long, value_name = "NAME", env = "SHIPMATE_PROFILE")]
+    pub profile: Option<String>,
+    /// Model for an LLM backend.
+    #[arg(long, value_name = "NAME", env = "SHIPMATE_MODEL")]
+    pub model: Option<String>,
+    /// Default namespace for a request.
+    #[arg(long, short = 'n', value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Gate options.
+    #[command(flatten)]
+    pub gates: GateArgs,
 }
 
 /// `--concurrency`: 1 to 256.
