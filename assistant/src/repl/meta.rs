@@ -49,6 +49,11 @@ pub const COMMANDS: &[Spec] = &[
     ),
     spec("/history", "[N]", "list the audit log, newest first"),
     spec(
+        "/chart",
+        "DIR [--force]",
+        "draft a Helm chart of the last proposal in DIR (new or empty, unless --force)",
+    ),
+    spec(
         "/cost",
         "",
         "tokens the model calls of this session used (LLM backends)",
@@ -92,6 +97,13 @@ pub enum Meta {
     Undo(Option<String>),
     /// `/history [N]`.
     History(Option<usize>),
+    /// `/chart DIR [--force]`.
+    Chart {
+        /// The chart directory.
+        dir: String,
+        /// Replace the chart's files in a non-empty directory.
+        force: bool,
+    },
     /// `/cost`.
     Cost,
     /// `/backend [NAME]`.
@@ -129,6 +141,9 @@ fn build(name: &str, args: &[&str]) -> Result<Meta, String> {
             names().join(", ")
         ));
     };
+    if name == "/chart" {
+        return chart(args);
+    }
     let max = usize::from(!spec.args.is_empty());
     if args.len() > max {
         let usage = format!("{} {}", spec.name, spec.args);
@@ -161,6 +176,18 @@ fn build(name: &str, args: &[&str]) -> Result<Meta, String> {
         "/clear" => Meta::Clear,
         _ => Meta::Exit,
     })
+}
+
+fn chart(args: &[&str]) -> Result<Meta, String> {
+    let force = args.contains(&"--force");
+    let dirs: Vec<&&str> = args.iter().filter(|a| **a != "--force").collect();
+    match dirs.as_slice() {
+        [dir] => Ok(Meta::Chart {
+            dir: (**dir).to_owned(),
+            force,
+        }),
+        _ => Err("usage: /chart DIR [--force] (the directory the chart goes to)".into()),
+    }
 }
 
 fn count(text: &str) -> Result<usize, String> {
@@ -239,6 +266,20 @@ mod tests {
             Meta::Approval(Some(Approval::Always))
         );
         assert_eq!(ok("/quit"), Meta::Exit);
+        assert_eq!(
+            ok("/chart ./chart"),
+            Meta::Chart {
+                dir: "./chart".into(),
+                force: false
+            }
+        );
+        assert_eq!(
+            ok("/chart --force c"),
+            Meta::Chart {
+                dir: "c".into(),
+                force: true
+            }
+        );
         assert_eq!(ok("/exit"), Meta::Exit);
     }
 
@@ -254,6 +295,8 @@ mod tests {
         assert!(err("/approval sometimes").contains("mutations"));
         assert!(err("/history 0").contains("1 or more"));
         assert!(err("/history x").contains("1 or more"));
+        assert!(err("/chart").contains("usage: /chart DIR"));
+        assert!(err("/chart a b").contains("usage: /chart DIR"));
     }
 
     #[test]

@@ -1,0 +1,525 @@
+//! `shipmate draft helm`: the acceptance example (a Python API on 8000, a Node frontend
+//! on 3000, a ConfigMap with the API URL, a Secret with database credentials) becomes a chart
+//! that a real `helm` lints clean and renders back to the input objects, up to the chart's
+//! standard labels; its local and production profiles render objects `shipmate validate`
+//! passes. Tests that need `helm` skip (saying so) when there is none; `.ci/run` installs it.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use shipmate_e2e::{Sandbox, fixture};
+
+/// The fixture's Secret values, as the test supplies them at template time.
+const USERNAME: &str = "shop-db-user";
+const PASSWORD: &str = "fixture-not-a-real-secret";
+
+/// Labels the drafted chart adds (its `_helpers.tpl`); stripped before comparing.
+const CHART_LABELS: &[&str] = &[
+    "helm.sh/chart",
+    "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/part-of",
+];
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Drafts the acceptance chart into the sandbox; returns its directory.
+fn draft(sandbox: &Sandbox) -> PathBuf {
+    let dir = sandbox.work().join("shop");
+    let out = sandbox
+        .shipmate()
+        .args(["draft", "helm"])
+        .arg(&dir)
+        .arg("--from")
+        .arg(fixture("two-service-app"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    dir
+}
+
+/// `helm ARGS…` with its cache, config and data inside the sandbox.
+fn helm(bin: &Path, sandbox: &Sandbox, args: &[&str]) -> Output {
+    let home = sandbox.work().join(".helm");
+    Command::new(bin)
+        .args(args)
+        .env("HELM_CACHE_HOME", home.join("cache"))
+        .env("HELM_CONFIG_HOME", home.join("config"))
+        .env("HELM_DATA_HOME", home.join("data"))
+        .output()
+        .unwrap()
+}
+
+/// `helm template` of the chart with the Secret values and `extra` arguments; the rendered YAML.
+fn template(bin: &Path, sandbox: &Sandbox, dir: &Path, extra: &[&str]) -> String {
+    let dir = dir.to_str().unwrap();
+    let user = format!("secrets.dbCredentials.stringData.username={USERNAME}");
+    let password = format!("secrets.dbCredentials.stringData.password={PASSWORD}");
+    let mut args = vec!["template", "shop", dir, "--set-string", &user];
+    args.extend(["--set-string", &password]);
+    args.extend(extra);
+    let out = helm(bin, sandbox, &args);
+    assert!(out.status.success(), "helm {args:?}: {}", text(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn documents(yaml: &str) -> Vec<Value> {
+    serde_saphyr::from_multiple::<Value>(yaml)
+        .unwrap_or_else(|e| panic!("{e}: {yaml}"))
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// Objects by `Kind/name`, without the chart's labels and with the defaults the API server
+/// would fill in for the fields the chart always sets.
+fn comparable(objects: Vec<Value>) -> BTreeMap<String, Value> {
+    objects
+        .into_iter()
+        .map(|mut o| {
+            strip_chart_labels(&mut o);
+            if o["kind"] == "Service" && o["spec"].get("type").is_none() {
+                o["spec"]["type"] = "ClusterIP".into();
+            }
+            let key = format!(
+                "{}/{}",
+                o["kind"].as_str().unwrap(),
+                o["metadata"]["name"].as_str().unwrap()
+            );
+            (key, o)
+        })
+        .collect()
+}
+
+fn strip_chart_labels(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            let kind_is_service = map.get("kind").and_then(Value::as_str) == Some("Service");
+            for (key, child) in map.iter_mut() {
+                let label_map = matches!(key.as_str(), "labels" | "matchLabels")
+                    || (kind_is_service && key == "spec");
+                if label_map {
+                    let target = if key == "spec" {
+                        child.get_mut("selector")
+                    } else {
+                        Some(&mut *child)
+                    };
+                    if let Some(Value::Object(labels)) = target {
+                        labels.retain(|k, _| !CHART_LABELS.contains(&k.as_str()));
+                    }
+                }
+                strip_chart_labels(child);
+            }
+            map.retain(|k, v| !(k == "labels" && v.as_object().is_some_and(|m| m.is_empty())));
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_chart_labels),
+        _ => {}
+    }
+}
+
+fn fixture_objects() -> Vec<Value> {
+    let dir = fixture("two-service-app");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|f| documents(&std::fs::read_to_string(f).unwrap()))
+        .collect()
+}
+
+/// `shipmate validate -` of rendered YAML: the JSON report, after asserting it passed.
+fn validate(rendered: &str) -> Value {
+    let mut child = shipmate_e2e::shipmate()
+        .args(["validate", "-", "--output", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(rendered.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}\n{rendered}", text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["blocked"], 0, "{report:#}");
+    report
+}
+
+fn kinds(objects: &[Value]) -> Vec<String> {
+    let mut kinds: Vec<String> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap().to_owned())
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+#[test]
+fn the_acceptance_chart_lints_clean_and_renders_back_to_its_input() {
+    let Some(bin) = shipmate_e2e::helm() else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let dir = draft(&sandbox);
+    for profile in [
+        None,
+        Some("values-local.yaml"),
+        Some("values-production.yaml"),
+    ] {
+        let mut args = vec![
+            "lint".to_owned(),
+            "--strict".into(),
+            dir.display().to_string(),
+        ];
+        if let Some(p) = profile {
+            args.extend(["-f".into(), dir.join(p).display().to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = helm(&bin, &sandbox, &args);
+        assert!(out.status.success(), "helm {args:?}: {}", text(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("0 chart(s) failed"));
+    }
+
+    let rendered = template(&bin, &sandbox, &dir, &[]);
+    let got = comparable(documents(&rendered));
+    let want = comparable(fixture_objects());
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "the default values render exactly the input's objects:\n{rendered}"
+    );
+    for (key, want) in &want {
+        assert_eq!(
+            &got[key], want,
+            "{key} differs from the input:\n{:#}\nvs\n{want:#}",
+            got[key]
+        );
+    }
+    // The chart's labels are really there (so the stripping above is not hiding a mistake).
+    let api = documents(&rendered)
+        .into_iter()
+        .find(|o| o["kind"] == "Deployment")
+        .unwrap();
+    assert_eq!(
+        api["metadata"]["labels"]["app.kubernetes.io/instance"],
+        "shop"
+    );
+    assert_eq!(
+        api["spec"]["selector"]["matchLabels"]["app.kubernetes.io/instance"],
+        "shop"
+    );
+    validate(&rendered);
+}
+
+#[test]
+fn the_local_and_production_profiles_render_objects_validate_passes() {
+    let Some(bin) = shipmate_e2e::helm() else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let dir = draft(&sandbox);
+
+    let local = template(
+        &bin,
+        &sandbox,
+        &dir,
+        &["-f", dir.join("values-local.yaml").to_str().unwrap()],
+    );
+    let objects = documents(&local);
+    assert_eq!(
+        kinds(&objects),
+        [
+            "ConfigMap",
+            "Deployment",
+            "Deployment",
+            "Secret",
+            "Service",
+            "Service"
+        ]
+    );
+    for o in &objects {
+        match o["kind"].as_str().unwrap() {
+            "Deployment" => {
+                assert_eq!(o["spec"]["replicas"], 1, "{o:#}");
+                let resources = &o["spec"]["template"]["spec"]["containers"][0]["resources"];
+                assert_eq!(resources["limits"]["memory"], "256Mi", "{o:#}");
+            }
+            "Service" => assert_eq!(o["spec"]["type"], "NodePort", "{o:#}"),
+            _ => {}
+        }
+    }
+    validate(&local);
+
+    let production = template(
+        &bin,
+        &sandbox,
+        &dir,
+        &["-f", dir.join("values-production.yaml").to_str().unwrap()],
+    );
+    let objects = documents(&production);
+    assert_eq!(
+        kinds(&objects),
+        [
+            "ConfigMap",
+            "Deployment",
+            "Deployment",
+            "HorizontalPodAutoscaler",
+            "HorizontalPodAutoscaler",
+            "Ingress",
+            "Ingress",
+            "PodDisruptionBudget",
+            "PodDisruptionBudget",
+            "Secret",
+            "Service",
+            "Service"
+        ]
+    );
+    for o in &objects {
+        match o["kind"].as_str().unwrap() {
+            "Deployment" => assert!(
+                o["spec"].get("replicas").is_none(),
+                "the HPA owns replicas: {o:#}"
+            ),
+            "HorizontalPodAutoscaler" => assert_eq!(o["spec"]["minReplicas"], 3),
+            "Ingress" => {
+                let host = o["spec"]["rules"][0]["host"].as_str().unwrap();
+                assert_eq!(o["spec"]["tls"][0]["hosts"][0], host, "{o:#}");
+                assert!(
+                    o["spec"]["tls"][0]["secretName"]
+                        .as_str()
+                        .unwrap()
+                        .ends_with("-tls")
+                );
+            }
+            "PodDisruptionBudget" => {
+                let app = &o["spec"]["selector"]["matchLabels"]["app"];
+                assert_eq!(app, &o["metadata"]["name"], "{o:#}");
+            }
+            _ => {}
+        }
+    }
+    validate(&production);
+}
+
+#[test]
+fn secret_values_are_required_at_install_time_and_never_written() {
+    let sandbox = Sandbox::new();
+    let dir = draft(&sandbox);
+    let mut all = String::new();
+    for entry in walk(&dir) {
+        all.push_str(&std::fs::read_to_string(&entry).unwrap());
+    }
+    for secret in [
+        USERNAME,
+        PASSWORD,
+        "c2hvcC1kYi11c2Vy",
+        "Zml4dHVyZS1ub3QtYS1yZWFsLXNlY3JldA==",
+    ] {
+        // "shop" is also the chart's name; look for it as a value only.
+        let needle = if secret == USERNAME {
+            format!(": {secret}\n")
+        } else {
+            secret.to_owned()
+        };
+        assert!(
+            !all.contains(&needle),
+            "{secret} was written into the chart"
+        );
+    }
+    let values = std::fs::read_to_string(dir.join("values.yaml")).unwrap();
+    assert!(
+        values.contains("--set-string secrets.dbCredentials.stringData.password="),
+        "{values}"
+    );
+
+    let Some(bin) = shipmate_e2e::helm() else {
+        return;
+    };
+    let out = helm(&bin, &sandbox, &["template", "shop", dir.to_str().unwrap()]);
+    assert!(
+        !out.status.success(),
+        "rendering without the Secret values must fail"
+    );
+    assert!(
+        text(&out).contains("secrets.dbCredentials.stringData.username is required"),
+        "{}",
+        text(&out)
+    );
+    // Bringing one's own Secret: nothing to supply, no Secret rendered.
+    let out = helm(
+        &bin,
+        &sandbox,
+        &[
+            "template",
+            "shop",
+            dir.to_str().unwrap(),
+            "--set",
+            "secrets.dbCredentials.create=false",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("kind: Secret"));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn an_existing_chart_is_never_overwritten_without_force() {
+    let sandbox = Sandbox::new();
+    let dir = draft(&sandbox);
+    let values = dir.join("values.yaml");
+    std::fs::write(&values, "mine: true\n").unwrap();
+    let again = |force: bool| {
+        let mut cmd = sandbox.shipmate();
+        cmd.args(["draft", "helm"])
+            .arg(&dir)
+            .arg("--from")
+            .arg(fixture("two-service-app"));
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let out = again(false);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("is not empty") && text(&out).contains("--force"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&values).unwrap(), "mine: true\n");
+    let out = again(true);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(std::fs::read_to_string(&values).unwrap().contains("api:"));
+}
+
+#[test]
+fn blocked_input_becomes_no_chart() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.work().join("bad");
+    let out = sandbox
+        .shipmate()
+        .args(["draft", "helm"])
+        .arg(&dir)
+        .arg("--from")
+        .arg(fixture("privileged.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        text(&out).contains("no chart was written"),
+        "{}",
+        text(&out)
+    );
+    assert!(!dir.exists());
+
+    let out = sandbox
+        .shipmate()
+        .args(["draft", "helm"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("--from PATH"), "{}", text(&out));
+}
+
+#[test]
+fn a_request_becomes_a_chart_through_the_backend() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.work().join("web");
+    let out = sandbox
+        .shipmate()
+        .args(["draft", "helm"])
+        .arg(&dir)
+        .args([
+            "deploy nginx:1.27.1 as web with 2 replicas on port 80",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["name"], "web");
+    let values = std::fs::read_to_string(dir.join("values.yaml")).unwrap();
+    assert!(
+        values.contains("repository: nginx") && values.contains("tag: \"1.27.1\""),
+        "{values}"
+    );
+    assert!(dir.join("templates/deployment-web.yaml").is_file());
+
+    let Some(bin) = shipmate_e2e::helm() else {
+        return;
+    };
+    let out = helm(&bin, &sandbox, &["template", "web", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let rendered = String::from_utf8(out.stdout).unwrap();
+    let deployment = documents(&rendered)
+        .into_iter()
+        .find(|o| o["kind"] == "Deployment")
+        .unwrap();
+    assert_eq!(deployment["spec"]["replicas"], 2);
+    assert_eq!(
+        deployment["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.27.1"
+    );
+    validate(&rendered);
+}
+
+#[test]
+fn the_repl_drafts_a_chart_of_the_last_proposal() {
+    let sandbox = Sandbox::new();
+    let mut child = sandbox
+        .shipmate()
+        .args(["repl", "--approval", "always"])
+        .current_dir(sandbox.work())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"/chart early\ndeploy nginx:1.27.1 as web with 3 replicas\n/chart charts/web\n/chart charts/web\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let all = text(&out);
+    assert!(all.contains("there is no proposal yet"), "{all}");
+    assert!(all.contains("Drafted chart web in charts/web"), "{all}");
+    assert!(
+        all.contains("is not empty"),
+        "the second /chart refuses: {all}"
+    );
+    let values = std::fs::read_to_string(sandbox.work().join("charts/web/values.yaml")).unwrap();
+    assert!(values.contains("replicas: 3"), "{values}");
+    assert!(!sandbox.work().join("early").exists());
+}
