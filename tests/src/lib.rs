@@ -7,6 +7,7 @@
 //! cluster) run against; [`fake_llm`] is the scripted loopback LLM provider the LLM backends are
 //! tested against.
 
+pub mod charts;
 pub mod fake_kube;
 pub mod fake_llm;
 

@@ -7,9 +7,12 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::Value;
+use shipmate_e2e::charts::{
+    self, documents, kinds, output_text as text, validate_rendered as validate,
+};
 use shipmate_e2e::{Sandbox, fixture};
 
 /// The fixture's Secret values, as the test supplies them at template time.
@@ -23,14 +26,6 @@ const CHART_LABELS: &[&str] = &[
     "app.kubernetes.io/instance",
     "app.kubernetes.io/part-of",
 ];
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// Drafts the acceptance chart into the sandbox; returns its directory.
 fn draft(sandbox: &Sandbox) -> PathBuf {
@@ -47,16 +42,9 @@ fn draft(sandbox: &Sandbox) -> PathBuf {
     dir
 }
 
-/// `helm ARGS…` with its cache, config and data inside the sandbox.
+/// `helm ARGS…` with its homes inside the sandbox.
 fn helm(bin: &Path, sandbox: &Sandbox, args: &[&str]) -> Output {
-    let home = sandbox.work().join(".helm");
-    Command::new(bin)
-        .args(args)
-        .env("HELM_CACHE_HOME", home.join("cache"))
-        .env("HELM_CONFIG_HOME", home.join("config"))
-        .env("HELM_DATA_HOME", home.join("data"))
-        .output()
-        .unwrap()
+    charts::helm(bin, &sandbox.work().join(".helm"), args)
 }
 
 /// `helm template` of the chart with the Secret values and `extra` arguments; the rendered YAML.
@@ -70,14 +58,6 @@ fn template(bin: &Path, sandbox: &Sandbox, dir: &Path, extra: &[&str]) -> String
     let out = helm(bin, sandbox, &args);
     assert!(out.status.success(), "helm {args:?}: {}", text(&out));
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn documents(yaml: &str) -> Vec<Value> {
-    serde_saphyr::from_multiple::<Value>(yaml)
-        .unwrap_or_else(|e| panic!("{e}: {yaml}"))
-        .into_iter()
-        .filter(|v| !v.is_null())
-        .collect()
 }
 
 /// Objects by `Kind/name`, without the chart's labels and with the defaults the API server
@@ -137,37 +117,6 @@ fn fixture_objects() -> Vec<Value> {
         .iter()
         .flat_map(|f| documents(&std::fs::read_to_string(f).unwrap()))
         .collect()
-}
-
-/// `shipmate validate -` of rendered YAML: the JSON report, after asserting it passed.
-fn validate(rendered: &str) -> Value {
-    let mut child = shipmate_e2e::shipmate()
-        .args(["validate", "-", "--output", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(rendered.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}\n{rendered}", text(&out));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["summary"]["blocked"], 0, "{report:#}");
-    report
-}
-
-fn kinds(objects: &[Value]) -> Vec<String> {
-    let mut kinds: Vec<String> = objects
-        .iter()
-        .map(|o| o["kind"].as_str().unwrap().to_owned())
-        .collect();
-    kinds.sort();
-    kinds
 }
 
 #[test]

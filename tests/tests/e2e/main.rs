@@ -11,6 +11,7 @@ mod fake_kube_kubectl;
 mod fake_kube_reads;
 mod fallback;
 mod faults;
+mod helm_chart;
 mod history;
 mod llm_anthropic;
 mod llm_gemini;
