@@ -303,7 +303,9 @@ pub enum DraftKind {
     Helm(DraftHelmArgs),
 }
 
-/// `shipmate draft helm`.
+/// `shipmate draft helm`. It names the backend flags itself instead of flattening
+/// [`SessionArgs`]: that would bring in the cluster flags, whose `--force` (server-side apply)
+/// means something else than this command's `--force` (overwrite the chart).
 #[derive(Debug, Args)]
 pub struct DraftHelmArgs {
     /// The chart directory (created; an existing non-empty one needs --force).

@@ -1,9 +1,8 @@
 //! Helpers for the Helm chart tests: running the real `helm` in isolation, reading what it
 //! renders, and passing that through `shipmate validate`.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -40,20 +39,9 @@ pub fn documents(yaml: &str) -> Vec<Value> {
 /// `shipmate validate - --output json` of rendered YAML: the report, after asserting that it
 /// passed (exit 0) with no blocking finding.
 pub fn validate_rendered(rendered: &str) -> Value {
-    let mut child = crate::shipmate()
-        .args(["validate", "-", "--output", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run shipmate validate");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(rendered.as_bytes())
-        .expect("write the rendered chart");
-    let out = child.wait_with_output().expect("shipmate validate ends");
+    let mut cmd = crate::shipmate();
+    cmd.args(["validate", "-", "--output", "json"]);
+    let out = crate::run_with_stdin(cmd, rendered.as_bytes());
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -66,6 +66,25 @@ pub fn shipmate() -> Command {
     cmd
 }
 
+/// Runs `cmd` with `input` on its stdin and its stdout and stderr captured.
+pub fn run_with_stdin(mut cmd: Command, input: &[u8]) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the command");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input)
+        .expect("write stdin");
+    child.wait_with_output().expect("the command ends")
+}
+
 /// A temporary directory for one test: shipmate runs in `work/` (where the manual fallback
 /// writes `shipmate-out/`) and keeps its audit log under `state/` (`XDG_STATE_HOME`). Removed
 /// when dropped, so nothing is ever written into the repository or the real home.

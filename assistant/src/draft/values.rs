@@ -284,12 +284,19 @@ impl Plan {
                     insert(&mut values, &format!("configMaps.{key}.data"), data);
                 }
                 Role::Secret(key) => {
-                    let mut names: Vec<String> = ["data", "stringData"]
-                        .iter()
-                        .filter_map(|f| object.get(f).and_then(Value::as_object))
-                        .flat_map(|m| m.keys().cloned())
-                        .collect();
-                    names.dedup();
+                    let mut names: Vec<String> = Vec::new();
+                    for field in ["data", "stringData"] {
+                        for k in object
+                            .get(field)
+                            .and_then(Value::as_object)
+                            .into_iter()
+                            .flatten()
+                        {
+                            if !names.contains(k.0) {
+                                names.push(k.0.clone());
+                            }
+                        }
+                    }
                     insert(&mut values, &format!("secrets.{key}.create"), json!(true));
                     insert(&mut values, &format!("secrets.{key}.stringData"), json!({}));
                     let name = str_at(object, &["metadata", "name"]).to_owned();

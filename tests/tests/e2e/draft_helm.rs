@@ -5,9 +5,8 @@
 //! passes. Tests that need `helm` skip (saying so) when there is none; `.ci/run` installs it.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 use shipmate_e2e::charts::{
@@ -436,22 +435,13 @@ fn a_request_becomes_a_chart_through_the_backend() {
 #[test]
 fn the_repl_drafts_a_chart_of_the_last_proposal() {
     let sandbox = Sandbox::new();
-    let mut child = sandbox
-        .shipmate()
-        .args(["repl", "--approval", "always"])
-        .current_dir(sandbox.work())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"/chart early\ndeploy nginx:1.27.1 as web with 3 replicas\n/chart charts/web\n/chart charts/web\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = sandbox.shipmate();
+    cmd.args(["repl", "--approval", "always"])
+        .current_dir(sandbox.work());
+    let out = shipmate_e2e::run_with_stdin(
+        cmd,
+        b"/chart early\ndeploy nginx:1.27.1 as web with 3 replicas\n/chart charts/web\n/chart charts/web\n",
+    );
     let all = text(&out);
     assert!(all.contains("there is no proposal yet"), "{all}");
     assert!(all.contains("Drafted chart web in charts/web"), "{all}");
