@@ -91,7 +91,7 @@ pub fn write(proposal: &Proposal, dir: &Path, name: &str, force: bool) -> anyhow
         .flat_map(|(_, key, names)| {
             names
                 .iter()
-                .map(move |n| format!("secrets.{key}.stringData.{n}"))
+                .map(move |n| draft::values::secret_value_path(key, n))
         })
         .collect();
     Ok(Drafted {

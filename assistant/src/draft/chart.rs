@@ -140,10 +140,8 @@ pub fn values_header(name: &str, plan: &Plan) -> String {
         );
         for (_, key, names) in &plan.secrets {
             for n in names {
-                let _ = write!(
-                    out,
-                    " \\\n#     --set-string secrets.{key}.stringData.{n}=…"
-                );
+                let path = super::values::secret_value_path(key, n);
+                let _ = write!(out, " \\\n#     --set-string {path}=…");
             }
         }
         out.push_str(

@@ -54,11 +54,10 @@ pub fn render(plan: &Plan, chart: &str, object: &Value, role: &Role) -> String {
                 "type",
                 Node::Raw(format!("{{{{ .Values.{path}.type }}}}")),
             );
-            node.set(
-                &["spec"],
-                "ports",
-                Node::Yaml(format!(".Values.{path}.ports")),
-            );
+            if object.pointer("/spec/ports").is_some() {
+                let ports = Node::Yaml(format!(".Values.{path}.ports"));
+                node.set(&["spec"], "ports", ports);
+            }
             if *selects {
                 let own = own_labels(object.pointer("/spec/selector"));
                 node.set(&["spec"], "selector", labels(chart, "selectorLabels", own));
@@ -120,17 +119,20 @@ fn workload(node: &mut Node, chart: &str, object: &Value, w: &Workload) {
         let image = format!(
             "\"{{{{ .Values.{p}.image.repository }}}}{{{{ with .Values.{p}.image.tag }}}}:{{{{ . }}}}{{{{ end }}}}{digest}\""
         );
-        node.set(&at, "image", Node::Raw(image));
         let Some(Node::Map(entries)) = node.at(&at) else {
             continue;
         };
         let has = |k: &str| entries.iter().any(|(key, _)| key == k);
-        let (pull, ports, env, env_from) = (
+        let (image_set, pull, ports, env, env_from) = (
+            has("image"),
             has("imagePullPolicy"),
             has("ports"),
             has("env"),
             has("envFrom"),
         );
+        if image_set {
+            node.set(&at, "image", Node::Raw(image));
+        }
         if pull {
             node.set(
                 &at,
@@ -171,8 +173,9 @@ fn secret(mut node: Node, object: &Value, key: &str) -> String {
             .keys()
             .map(|k| {
                 let quoted = serde_json::to_string(k).expect("a string serialises");
+                let path = super::values::secret_value_path(key, k);
                 let message = format!(
-                    "secrets.{key}.stringData.{k} is required: supply it at install time \
+                    "{path} is required: supply it at install time \
                      (--set-string or a values file kept out of version control), or set \
                      secrets.{key}.create=false and create Secret {name} yourself"
                 );

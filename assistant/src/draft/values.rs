@@ -87,6 +87,13 @@ pub struct Plan {
     pub secrets: Vec<(String, String, Vec<String>)>,
 }
 
+/// The `--set-string` path of one Secret value: `secrets.KEY.stringData.NAME`, with the `.` and
+/// `,` of NAME escaped as `--set` wants (`tls.crt` → `tls\.crt`).
+pub fn secret_value_path(key: &str, name: &str) -> String {
+    let escaped = name.replace('.', "\\.").replace(',', "\\,");
+    format!("secrets.{key}.stringData.{escaped}")
+}
+
 /// Where the pod template of a `kind` is.
 pub fn pod_template(kind: &str) -> Option<Vec<&'static str>> {
     match kind {
@@ -276,8 +283,9 @@ impl Plan {
                     let spec = object.get("spec").cloned().unwrap_or_default();
                     let ty = spec.get("type").cloned().unwrap_or(json!("ClusterIP"));
                     insert(&mut values, &format!("{path}.type"), ty);
-                    let ports = spec.get("ports").cloned().unwrap_or(json!([]));
-                    insert(&mut values, &format!("{path}.ports"), ports);
+                    if let Some(ports) = spec.get("ports") {
+                        insert(&mut values, &format!("{path}.ports"), ports.clone());
+                    }
                 }
                 Role::ConfigMap(key) => {
                     let data = object.get("data").cloned().unwrap_or(json!({}));
@@ -394,7 +402,9 @@ fn workload_values(values: &mut Map<String, Value>, object: &Value, w: &Workload
         if let Some(policy) = container.get("imagePullPolicy") {
             image["pullPolicy"] = policy.clone();
         }
-        insert(values, &format!("{}.image", c.path), image);
+        if container.get("image").is_some() {
+            insert(values, &format!("{}.image", c.path), image);
+        }
         for field in ["ports", "env", "envFrom"] {
             if let Some(v) = container.get(field) {
                 insert(values, &format!("{}.{field}", c.path), v.clone());
@@ -452,6 +462,22 @@ mod tests {
     fn service(name: &str, app: &str, port: Value) -> Value {
         json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
                "spec": {"selector": {"app": app}, "ports": [{"port": port}]}})
+    }
+
+    #[test]
+    fn secret_value_paths_escape_what_set_would_split() {
+        assert_eq!(
+            secret_value_path("tls", "tls.crt"),
+            "secrets.tls.stringData.tls\\.crt"
+        );
+        assert_eq!(
+            secret_value_path("db", "a,b"),
+            "secrets.db.stringData.a\\,b"
+        );
+        assert_eq!(
+            secret_value_path("db", "password"),
+            "secrets.db.stringData.password"
+        );
     }
 
     #[test]
