@@ -453,3 +453,63 @@ fn the_repl_drafts_a_chart_of_the_last_proposal() {
     assert!(values.contains("replicas: 3"), "{values}");
     assert!(!sandbox.work().join("early").exists());
 }
+
+#[test]
+fn the_printed_set_paths_supply_secret_keys_with_dots() {
+    let sandbox = Sandbox::new();
+    let input = sandbox.work().join("tls.yaml");
+    std::fs::write(
+        &input,
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-tls\ntype: kubernetes.io/tls\n\
+         data:\n  tls.crt: Y2VydA==\n  tls.key: a2V5\n",
+    )
+    .unwrap();
+    let dir = sandbox.work().join("tls");
+    let out = sandbox
+        .shipmate()
+        .args(["draft", "helm"])
+        .arg(&dir)
+        .arg("--from")
+        .arg(&input)
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = report["secret_values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            r"secrets.webTls.stringData.tls\.crt",
+            r"secrets.webTls.stringData.tls\.key"
+        ]
+    );
+
+    let Some(bin) = shipmate_e2e::helm() else {
+        return;
+    };
+    let sets = [format!("{}=cert", paths[0]), format!("{}=key", paths[1])];
+    let out = helm(
+        &bin,
+        &sandbox,
+        &[
+            "template",
+            "t",
+            dir.to_str().unwrap(),
+            "--set-string",
+            &sets[0],
+            "--set-string",
+            &sets[1],
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let secret = &documents(&String::from_utf8(out.stdout).unwrap())[0];
+    assert_eq!(secret["data"]["tls.crt"], "Y2VydA==", "{secret:#}");
+    assert_eq!(secret["data"]["tls.key"], "a2V5", "{secret:#}");
+    assert_eq!(secret["type"], "kubernetes.io/tls");
+}
