@@ -82,23 +82,13 @@ fn run_helm(args: &DraftHelmArgs) -> anyhow::Result<ExitCode> {
 
 /// Drafts the chart `name` for a validated proposal's manifests and writes it to `dir`.
 pub fn write(proposal: &Proposal, dir: &Path, name: &str, force: bool) -> anyhow::Result<Drafted> {
-    let files = draft::draft(&proposal.manifests, name)?;
-    let written = draft::files::write(dir, &files, force)?;
-    let plan = draft::values::Plan::new(&proposal.manifests);
-    let secret_values = plan
-        .secrets
-        .iter()
-        .flat_map(|(_, key, names)| {
-            names
-                .iter()
-                .map(move |n| draft::values::secret_value_path(key, n))
-        })
-        .collect();
+    let chart = draft::draft(&proposal.manifests, name)?;
+    let written = draft::files::write(dir, &chart.files, force)?;
     Ok(Drafted {
         chart: dir.to_path_buf(),
         name: name.to_owned(),
         files: written,
-        secret_values,
+        secret_values: chart.secret_values,
     })
 }
 
@@ -139,7 +129,13 @@ pub fn default_name(dir: &Path) -> anyhow::Result<String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    draft::keys::chart_name(&name).map_err(anyhow::Error::msg)?;
+    draft::keys::chart_name(&name).map_err(|e| {
+        anyhow::anyhow!(
+            "{e}; the chart is named after its directory {}: choose a directory with such a \
+             name, or (shipmate draft helm) give one with --name",
+            dir.display()
+        )
+    })?;
     Ok(name)
 }
 

@@ -89,7 +89,7 @@ pub fn chart_name(name: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "`{name}` is not a valid chart name: use lowercase letters, digits and `-`, \
-             starting with a letter, at most 53 characters (pass --name)"
+             starting with a letter, at most 53 characters"
         ))
     }
 }
@@ -120,7 +120,10 @@ mod tests {
     fn chart_names_are_checked() {
         assert!(chart_name("shop-app").is_ok());
         for bad in ["", "Shop", "1app", "a_b", "app-", &"a".repeat(54)] {
-            assert!(chart_name(bad).unwrap_err().contains("--name"), "{bad}");
+            assert!(
+                chart_name(bad).unwrap_err().contains("lowercase letters"),
+                "{bad}"
+            );
         }
     }
 }

@@ -36,12 +36,24 @@ pub struct ChartFile {
     pub text: String,
 }
 
+/// A drafted chart: its files, and what must be supplied at install time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// The files, `Chart.yaml` first.
+    pub files: Vec<ChartFile>,
+    /// `--set-string` paths of the Secret values (`secrets.KEY.stringData.NAME`).
+    pub secret_values: Vec<String>,
+}
+
 /// Drafts the chart `name` for `objects`; fails (saying which object) when an object has no
 /// kind or name, or two objects share a kind and name.
-pub fn draft(objects: &[Value], name: &str) -> anyhow::Result<Vec<ChartFile>> {
+pub fn draft(objects: &[Value], name: &str) -> anyhow::Result<Chart> {
     keys::chart_name(name).map_err(anyhow::Error::msg)?;
     if objects.is_empty() {
-        anyhow::bail!("there are no objects to make a chart of");
+        anyhow::bail!(
+            "there are no Kubernetes objects to make a chart of (a proposal of kubectl actions \
+             alone has none): ask for what to deploy, or pass manifests with --from"
+        );
     }
     let mut seen = BTreeSet::new();
     for (i, object) in objects.iter().enumerate() {
@@ -86,7 +98,15 @@ pub fn draft(objects: &[Value], name: &str) -> anyhow::Result<Vec<ChartFile>> {
             files.push(file(&path, text));
         }
     }
-    Ok(files)
+    let secret_values = plan
+        .secrets
+        .iter()
+        .flat_map(|(_, key, names)| names.iter().map(|n| values::secret_value_path(key, n)))
+        .collect();
+    Ok(Chart {
+        files,
+        secret_values,
+    })
 }
 
 fn file(path: &str, text: String) -> ChartFile {
@@ -98,4 +118,62 @@ fn file(path: &str, text: String) -> ChartFile {
 
 fn yaml(values: &Map<String, Value>) -> String {
     tree::emit(&tree::Node::from(&Value::Object(values.clone())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn bad_input_says_what_is_wrong() {
+        let err = draft(&[], "app").unwrap_err().to_string();
+        assert!(err.contains("no Kubernetes objects"), "{err}");
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}});
+        let err = draft(&[cm.clone(), cm.clone()], "app")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ConfigMap/a appears twice"), "{err}");
+        let err = draft(&[json!({"kind": "ConfigMap"})], "app")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("object 1 has no kind or metadata.name"),
+            "{err}"
+        );
+        let err = draft(&[cm], "App").unwrap_err().to_string();
+        assert!(err.contains("not a valid chart name"), "{err}");
+    }
+
+    #[test]
+    fn a_chart_has_its_files_and_names_the_secret_values() {
+        let objects = [
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "tls"},
+                   "stringData": {"tls.crt": "c"}}),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"},
+                   "data": {"A": "1"}}),
+        ];
+        let chart = draft(&objects, "app").unwrap();
+        let paths: Vec<&str> = chart.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "Chart.yaml",
+                "values.yaml",
+                "values-local.yaml",
+                "values-production.yaml",
+                "templates/_helpers.tpl",
+                "templates/NOTES.txt",
+                "templates/secret-tls.yaml",
+                "templates/configmap-cfg.yaml"
+            ]
+        );
+        assert_eq!(chart.secret_values, ["secrets.tls.stringData.tls\\.crt"]);
+        let secret = &chart.files[6].text;
+        assert!(
+            secret.starts_with("{{- if .Values.secrets.tls.create }}\n"),
+            "{secret}"
+        );
+        assert!(!chart.files.iter().any(|f| f.text.contains(": c\n")));
+    }
 }

@@ -40,11 +40,14 @@ pub fn local(plan: &Plan) -> Map<String, Value> {
             }
         }
     }
-    for (_, role) in &plan.objects {
+    for (object, role) in &plan.objects {
+        // A headless Service (clusterIP: None) cannot be a NodePort.
+        let headless = object.pointer("/spec/clusterIP") == Some(&json!("None"));
         if let Role::Service {
             path,
             selects: true,
         } = role
+            && !headless
         {
             insert(&mut values, &format!("{path}.type"), json!("NodePort"));
         }
@@ -113,5 +116,46 @@ pub fn header(name: &str, profile: &str) -> String {
             "# {name} in production: helm install RELEASE . -f values-production.yaml\n\
              # Replace the example hosts, and make sure the TLS secrets exist (e.g. from cert-manager).\n\n"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects() -> Vec<Value> {
+        vec![
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+                   "spec": {"replicas": 5, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
+                            "template": {"metadata": {"labels": {"app": "db"}},
+                                         "spec": {"containers": [{"name": "db", "image": "postgres:17.2"}]}}}}),
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "db"},
+                   "spec": {"clusterIP": "None", "selector": {"app": "db"}, "ports": [{"port": 5432}]}}),
+        ]
+    }
+
+    #[test]
+    fn local_is_one_small_replica_and_keeps_headless_services_headless() {
+        let plan = Plan::new(&objects());
+        let local = Value::Object(local(&plan));
+        assert_eq!(local["db"]["replicas"], 1);
+        assert_eq!(local["db"]["resources"]["limits"]["memory"], "256Mi");
+        assert_eq!(local["db"]["autoscaling"]["enabled"], false);
+        assert!(local["db"].get("service").is_none(), "{local:#}");
+    }
+
+    #[test]
+    fn production_keeps_more_replicas_and_fills_in_missing_resources() {
+        let plan = Plan::new(&objects());
+        let production = Value::Object(production(&plan));
+        assert_eq!(
+            production["db"]["replicas"], 5,
+            "never fewer than the input"
+        );
+        assert_eq!(production["db"]["autoscaling"]["minReplicas"], 5);
+        assert_eq!(production["db"]["podDisruptionBudget"]["enabled"], true);
+        assert_eq!(production["db"]["resources"]["requests"]["cpu"], "100m");
+        assert_eq!(production["db"]["ingress"]["tls"]["enabled"], true);
+        assert_eq!(production["db"]["ingress"]["host"], "db.example.com");
     }
 }
