@@ -7,6 +7,7 @@ mod cli;
 mod clock;
 mod cluster;
 mod commands;
+mod doctor;
 mod exit;
 mod fallback;
 mod order;
@@ -14,6 +15,7 @@ mod output;
 mod pipeline;
 mod policy;
 mod profiles;
+mod program;
 mod render;
 mod repl;
 mod session;
@@ -21,6 +23,7 @@ mod shell;
 mod style;
 mod tools;
 mod undo;
+mod version;
 mod xdg;
 
 use clap::Parser;
@@ -39,6 +42,9 @@ fn main() -> std::process::ExitCode {
         Some(Command::History(args)) => commands::history::run(args),
         Some(Command::Undo(args)) => commands::undo::run(args),
         Some(Command::Apply(args)) => commands::apply::run(args),
+        Some(Command::Completions(args)) => commands::completions::run(args),
+        Some(Command::Man(args)) => commands::man::run(args),
+        Some(Command::Doctor(args)) => commands::doctor::run(args),
     };
     let code = match result {
         Ok(code) => code,

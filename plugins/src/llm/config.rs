@@ -20,6 +20,9 @@ pub trait LlmProvider: Clone + std::fmt::Debug + Default + Send + Sync {
     const DEFAULT_MODEL: &'static str;
     /// Whether the provider's own API root needs a key (a local server does not).
     const NEEDS_KEY: bool = true;
+    /// The provider's model list, appended to the base URL: the cheap request
+    /// `shipmate doctor` makes to see that the server answers and accepts the key.
+    const MODELS_PATH: &'static str;
 }
 
 /// Settings of an LLM backend. Build with [`LlmConfig::new`] or [`LlmConfig::from_env`] and

@@ -145,7 +145,7 @@ impl Transport {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         let answer = self
             .with_retries(url, || async {
-                let resp = self.send(url, &bytes).await?;
+                let resp = self.send(url, Some(&bytes)).await?;
                 resp.bytes().await.map_err(|e| Failure::Retry {
                     status: None,
                     wait: None,
@@ -179,7 +179,7 @@ impl Transport {
     ) -> Result<Vec<F::Item>, BackendError> {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         self.with_retries(url, || async {
-            let resp = self.send(url, &bytes).await?;
+            let resp = self.send(url, Some(&bytes)).await?;
             let mut stream = resp.bytes_stream();
             let (mut framing, mut items, mut received) = (F::default(), Vec::new(), 0);
             while let Some(chunk) = stream.next().await {
@@ -225,12 +225,30 @@ impl Transport {
         (wire.from_json)(&answer).map_err(|message| self.protocol(message))
     }
 
-    async fn send(&self, url: &str, body: &[u8]) -> Result<reqwest::Response, Failure> {
-        let resp = self
-            .client
-            .post(url)
+    /// GETs `url` (a provider's model list) and returns the JSON answer.
+    pub async fn get_json(&self, url: &str) -> Result<Value, BackendError> {
+        let answer = self
+            .with_retries(url, || async {
+                let resp = self.send(url, None).await?;
+                resp.bytes().await.map_err(|e| Failure::Retry {
+                    status: None,
+                    wait: None,
+                    reason: format!("the connection dropped mid-answer: {}", chain(&e)),
+                })
+            })
+            .await?;
+        serde_json::from_slice(&answer)
+            .map_err(|e| self.protocol(format!("the answer is not JSON ({e})")))
+    }
+
+    /// POSTs `body` to `url`, or GETs it when there is no body.
+    async fn send(&self, url: &str, body: Option<&[u8]>) -> Result<reqwest::Response, Failure> {
+        let request = match body {
+            Some(body) => self.client.post(url).body(body.to_vec()),
+            None => self.client.get(url),
+        };
+        let resp = request
             .headers(self.headers())
-            .body(body.to_vec())
             .send()
             .await
             .map_err(|e| Failure::Retry {

@@ -53,6 +53,7 @@ impl LlmProvider for AnthropicSettings {
     const PROVIDER: Provider = PROVIDER;
     const DEFAULT_BASE_URL: &'static str = "https://api.anthropic.com";
     const DEFAULT_MODEL: &'static str = "claude-sonnet-4-5";
+    const MODELS_PATH: &'static str = "/v1/models";
 }
 
 /// Settings of the `anthropic` backend (`ANTHROPIC_BASE_URL`, `ANTHROPIC_API_KEY`); the base
