@@ -86,10 +86,7 @@ _shipmate shipmate --out doctor; echo "flags: ${COMPREPLY[*]}""#;
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        stdout.contains("-F _shipmate shipmate"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("-F _shipmate shipmate"), "{stdout}");
     assert!(stdout.contains("subcommands: doctor"), "{stdout}");
     assert!(stdout.contains("flags: --output"), "{stdout}");
 }

@@ -1,0 +1,354 @@
+//! `shipmate doctor` against the fake API server and a fake LLM provider: what it finds, the
+//! fixes it names, its exit code, and that an API key never appears in its output.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+use shipmate_e2e::fake_kube::FakeCluster;
+use shipmate_e2e::fake_llm::{FakeLlm, Reply};
+use shipmate_e2e::{Sandbox, stdout_json};
+
+/// A key shaped like a real one; no part of it may appear in any output.
+const KEY: &str = "sk-doctor-3f9a1c77e2b84d05a6c1";
+
+/// `cmd` with kubectl and helm pointed at files that do not exist (unless a test says
+/// otherwise), so the result does not depend on what this machine has installed.
+fn without_tools(mut cmd: Command) -> Command {
+    cmd.env("SHIPMATE_KUBECTL", "/nonexistent/kubectl")
+        .env("SHIPMATE_HELM", "/nonexistent/helm");
+    cmd
+}
+
+fn run(mut cmd: Command, args: &[&str]) -> Output {
+    cmd.arg("doctor")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run shipmate doctor")
+}
+
+/// The check named `name` in a JSON report.
+fn check<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} check in {report:#}"))
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn a_reachable_cluster_is_ok_with_its_version_context_and_permissions() {
+    let cluster = FakeCluster::start();
+    let sandbox = Sandbox::new();
+    let out = run(
+        without_tools(sandbox.shipmate_on(&cluster)),
+        &["--output", "json"],
+    );
+    let report = stdout_json(&out);
+    let kubeconfig = check(&report, "kubeconfig");
+    assert_eq!(kubeconfig["status"], "ok", "{report:#}");
+    let message = kubeconfig["message"].as_str().unwrap();
+    assert!(
+        message.contains("context fake, namespace default") && message.contains(&cluster.url()),
+        "{message}"
+    );
+    let reach = check(&report, "cluster");
+    assert_eq!(reach["status"], "ok", "{report:#}");
+    assert!(
+        reach["message"].as_str().unwrap().contains("v1.37.0-fake"),
+        "{reach}"
+    );
+    assert_eq!(check(&report, "permissions")["status"], "ok", "{report:#}");
+    let reviews = cluster
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/selfsubjectaccessreviews"))
+        .count();
+    assert_eq!(reviews, 3, "one review per needed permission");
+    assert!(cluster.requests().iter().any(|r| r.path == "/version"));
+    // Missing kubectl and helm are warnings, not failures: the exit code stays 0.
+    assert_eq!(check(&report, "kubectl")["status"], "warn");
+    assert_eq!(report["summary"]["fail"], 0, "{report:#}");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn an_unreachable_cluster_fails_with_the_fix_and_exit_code_1() {
+    let sandbox = Sandbox::new();
+    let cluster = FakeCluster::start();
+    let cmd = sandbox.shipmate_on(&cluster);
+    let url = cluster.url();
+    drop(cluster); // nothing listens on its port any more
+    let out = run(without_tools(cmd), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("fail") && l.contains("cluster"))
+        .unwrap_or_else(|| panic!("no failed cluster line:\n{stdout}"));
+    assert!(line.contains(&url), "{line}");
+    let fix = stdout
+        .lines()
+        .skip_while(|l| *l != line)
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        fix.trim_start().starts_with("fix:") && fix.contains("network"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 failed"), "{stdout}");
+}
+
+#[test]
+fn denied_permissions_are_a_warning_naming_the_verb() {
+    let cluster = FakeCluster::start();
+    cluster.deny("patch", "deployments");
+    let sandbox = Sandbox::new();
+    let out = run(
+        without_tools(sandbox.shipmate_on(&cluster)),
+        &["--output", "json"],
+    );
+    let report = stdout_json(&out);
+    let permissions = check(&report, "permissions");
+    assert_eq!(permissions["status"], "warn", "{report:#}");
+    let message = permissions["message"].as_str().unwrap();
+    assert!(
+        message.contains("patch deployments") && !message.contains("get pods"),
+        "{message}"
+    );
+    assert!(permissions["fix"].as_str().unwrap().contains("Role"));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn missing_kubectl_is_a_warning_with_the_fix_and_a_present_one_is_ok() {
+    let sandbox = Sandbox::new();
+    let out = run(without_tools(sandbox.shipmate()), &["--output", "json"]);
+    let report = stdout_json(&out);
+    let kubectl = check(&report, "kubectl");
+    assert_eq!(kubectl["status"], "warn", "{report:#}");
+    assert!(
+        kubectl["message"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/kubectl")
+    );
+    assert!(
+        kubectl["fix"]
+            .as_str()
+            .unwrap()
+            .contains("SHIPMATE_KUBECTL")
+    );
+    assert!(
+        check(&report, "helm")["fix"]
+            .as_str()
+            .unwrap()
+            .contains("SHIPMATE_HELM")
+    );
+    // No cluster configured: a warning (shipmate still proposes offline), not a failure.
+    assert_eq!(check(&report, "kubeconfig")["status"], "warn");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let Some(kubectl) = shipmate_e2e::kubectl() else {
+        return;
+    };
+    let mut cmd = without_tools(sandbox.shipmate());
+    cmd.env("SHIPMATE_KUBECTL", &kubectl);
+    let report = stdout_json(&run(cmd, &["--output", "json"]));
+    let found = check(&report, "kubectl");
+    assert_eq!(found["status"], "ok", "{report:#}");
+    let message = found["message"].as_str().unwrap();
+    assert!(
+        message.contains(kubectl.to_str().unwrap()) && message.contains("(v1."),
+        "{message}"
+    );
+}
+
+/// A config dir with `config.yaml` holding `text`.
+fn config_home(sandbox: &Sandbox, text: &str) -> std::path::PathBuf {
+    let home = sandbox.work().join("config-home");
+    std::fs::create_dir_all(home.join("shipmate")).unwrap();
+    std::fs::write(home.join("shipmate/config.yaml"), text).unwrap();
+    home
+}
+
+/// An OpenAI model list.
+fn models(ids: &[&str]) -> Reply {
+    Reply::json(
+        &json!({"object": "list", "data": ids.iter().map(|id| json!({"id": id, "object": "model"})).collect::<Vec<_>>()}),
+    )
+}
+
+#[test]
+fn the_backend_of_the_profile_is_checked_and_the_key_never_printed() {
+    let llm = FakeLlm::start();
+    llm.push(models(&["gpt-4o-mini", "o3"]));
+    llm.push(models(&["gpt-4o-mini", "o3"]));
+    // The provider echoes the key back in its error, as real ones do.
+    llm.push(Reply::status(
+        401,
+        &format!("Incorrect API key provided: {KEY}"),
+    ));
+    let sandbox = Sandbox::new();
+    let home = config_home(
+        &sandbox,
+        &format!(
+            "default_profile: work\nprofiles:\n  work: {{backend: openai, model: gpt-4o-mini, base_url: '{}', api_key_env: DOCTOR_TEST_KEY}}\n",
+            llm.base_url()
+        ),
+    );
+    let doctor = |args: &[&str]| {
+        let mut cmd = without_tools(sandbox.shipmate());
+        cmd.env("XDG_CONFIG_HOME", &home)
+            .env("DOCTOR_TEST_KEY", KEY);
+        run(cmd, args)
+    };
+    let json_out = doctor(&["--output", "json"]);
+    let report = stdout_json(&json_out);
+    let config = check(&report, "config");
+    assert!(
+        config["message"].as_str().unwrap().contains("profile work"),
+        "{config}"
+    );
+    let backend = check(&report, "backend");
+    assert_eq!(backend["status"], "ok", "{report:#}");
+    let message = backend["message"].as_str().unwrap();
+    assert!(
+        message.contains("model gpt-4o-mini")
+            && message.contains(&llm.base_url())
+            && message.contains("DOCTOR_TEST_KEY (set)"),
+        "{message}"
+    );
+    let reach = check(&report, "backend-reach");
+    assert_eq!(reach["status"], "ok", "{report:#}");
+    assert!(
+        reach["message"].as_str().unwrap().contains("2 models"),
+        "{reach}"
+    );
+    let text_out = doctor(&[]);
+    let rejected = doctor(&["--output", "json"]);
+    let report = stdout_json(&rejected);
+    assert_eq!(
+        check(&report, "backend-reach")["status"],
+        "fail",
+        "{report:#}"
+    );
+    assert!(
+        check(&report, "backend-reach")["fix"]
+            .as_str()
+            .unwrap()
+            .contains("DOCTOR_TEST_KEY")
+    );
+    assert_eq!(rejected.status.code(), Some(1));
+
+    // The key went to the configured server, and only there, as a bearer token…
+    let requests = llm.requests();
+    assert_eq!(requests.len(), 3);
+    for r in &requests {
+        assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/v1/models"));
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Bearer {KEY}").as_str())
+        );
+    }
+    // …and no part of it appears in any output, raw bytes included.
+    for out in [&json_out, &text_out, &rejected] {
+        let raw = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        let raw = String::from_utf8_lossy(&raw);
+        for window in KEY.as_bytes().windows(8) {
+            let part = std::str::from_utf8(window).unwrap();
+            assert!(
+                !raw.contains(part),
+                "output contains {part:?} of the key:\n{raw}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_missing_key_an_unserved_model_and_a_bad_config_are_reported_with_fixes() {
+    let sandbox = Sandbox::new();
+    // OpenAI's own API without a key: fails before any request is made.
+    let mut cmd = without_tools(sandbox.shipmate());
+    cmd.env("SHIPMATE_BACKEND", "openai");
+    let out = run(cmd, &["--output", "json"]);
+    let report = stdout_json(&out);
+    let backend = check(&report, "backend");
+    assert_eq!(backend["status"], "fail", "{report:#}");
+    assert!(
+        backend["fix"]
+            .as_str()
+            .unwrap()
+            .contains("export OPENAI_API_KEY=")
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // Ollama without the model pulled: a warning that says how to pull it.
+    let llm = FakeLlm::start();
+    llm.push(Reply::json(
+        &json!({"models": [{"name": "llama3.1:latest"}, {"name": "qwen3:8b"}]}),
+    ));
+    let mut cmd = without_tools(sandbox.shipmate());
+    cmd.env("OLLAMA_HOST", llm.url());
+    let out = run(
+        cmd,
+        &[
+            "--backend",
+            "ollama",
+            "--model",
+            "mistral",
+            "--output",
+            "json",
+        ],
+    );
+    let report = stdout_json(&out);
+    let reach = check(&report, "backend-reach");
+    assert_eq!(reach["status"], "warn", "{report:#}");
+    let fix = reach["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("ollama pull mistral") && fix.contains("qwen3:8b"),
+        "{fix}"
+    );
+    assert_eq!(llm.requests()[0].path, "/api/tags");
+
+    // A config file with a key the loader does not know: fails naming the file.
+    let home = config_home(
+        &sandbox,
+        "profiles:\n  x: {backend: openai, api_key: nope}\n",
+    );
+    let mut cmd = without_tools(sandbox.shipmate());
+    cmd.env("XDG_CONFIG_HOME", &home);
+    let out = run(cmd, &["--output", "json"]);
+    let report = stdout_json(&out);
+    let config = check(&report, "config");
+    assert_eq!(config["status"], "fail", "{report:#}");
+    assert!(config["message"].as_str().unwrap().contains(&format!(
+        "{}",
+        Path::new(&home).join("shipmate/config.yaml").display()
+    )));
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn an_unwritable_state_dir_fails() {
+    // shipmate() alone points XDG_STATE_HOME below /dev/null, where nothing can be created.
+    let out = run(
+        without_tools(shipmate_e2e::shipmate()),
+        &["--output", "json"],
+    );
+    let report = stdout_json(&out);
+    let state = check(&report, "state-dir");
+    assert_eq!(state["status"], "fail", "{report:#}");
+    assert!(state["fix"].as_str().unwrap().contains("XDG_STATE_HOME"));
+    assert_eq!(out.status.code(), Some(1));
+}
