@@ -28,7 +28,8 @@ pub async fn checks(opts: &DoctorOptions) -> Vec<Check> {
     match reach(opts).await {
         Ok((cluster, check)) => {
             checks.push(check);
-            checks.push(permissions(&cluster, opts.timeout).await);
+            let namespace = opts.namespace.as_deref().unwrap_or(cluster.namespace());
+            checks.push(permissions(&cluster, namespace, opts.timeout).await);
         }
         Err(check) => checks.push(check),
     }
@@ -173,7 +174,7 @@ fn failed(err: &ClusterError) -> Check {
     Check::fail("cluster", err.to_string(), fix)
 }
 
-/// What shipmate needs in the default namespace: reading pods (the troubleshooting tools)
+/// What shipmate needs in the namespace it works in: reading pods (the troubleshooting tools)
 /// and creating and patching deployments (server-side apply).
 const NEEDED: &[(&str, &str, &str)] = &[
     ("get", "", "pods"),
@@ -182,9 +183,8 @@ const NEEDED: &[(&str, &str, &str)] = &[
 ];
 
 /// Asks the server whether this account may do what [`NEEDED`] lists.
-async fn permissions(cluster: &Cluster, timeout: Duration) -> Check {
+async fn permissions(cluster: &Cluster, namespace: &str, timeout: Duration) -> Check {
     const NAME: &str = "permissions";
-    let namespace = cluster.namespace();
     let api: Api<SelfSubjectAccessReview> = Api::all(cluster.client().clone());
     let mut denied = Vec::new();
     for (verb, group, resource) in NEEDED {

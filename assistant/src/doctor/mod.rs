@@ -78,11 +78,13 @@ impl Check {
     }
 }
 
-/// What the checks look at: the same flags a session is built from.
+/// What the checks look at: what a session is built from.
 #[derive(Debug, Clone, Default)]
 pub struct DoctorOptions {
     /// `--kubeconfig` and `--context`.
     pub connect: ConnectOptions,
+    /// `--namespace`: where permissions are checked (default: the context's).
+    pub namespace: Option<String>,
     /// `--backend`.
     pub backend: Option<String>,
     /// `--profile`.

@@ -143,18 +143,7 @@ impl Transport {
     /// POSTs `body` to `url` and returns the JSON answer.
     pub async fn post_json(&self, url: &str, body: &Value) -> Result<Value, BackendError> {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
-        let answer = self
-            .with_retries(url, || async {
-                let resp = self.send(url, Some(&bytes)).await?;
-                resp.bytes().await.map_err(|e| Failure::Retry {
-                    status: None,
-                    wait: None,
-                    reason: format!("the connection dropped mid-answer: {}", chain(&e)),
-                })
-            })
-            .await?;
-        serde_json::from_slice(&answer)
-            .map_err(|e| self.protocol(format!("the answer is not JSON ({e})")))
+        self.json_answer(url, Some(&bytes)).await
     }
 
     /// POSTs `body` to `url` and reads the answer as server-sent events until an event for
@@ -227,9 +216,14 @@ impl Transport {
 
     /// GETs `url` (a provider's model list) and returns the JSON answer.
     pub async fn get_json(&self, url: &str) -> Result<Value, BackendError> {
+        self.json_answer(url, None).await
+    }
+
+    /// POSTs `body` to `url` (GETs it when there is none) and returns the whole JSON answer.
+    async fn json_answer(&self, url: &str, body: Option<&[u8]>) -> Result<Value, BackendError> {
         let answer = self
             .with_retries(url, || async {
-                let resp = self.send(url, None).await?;
+                let resp = self.send(url, body).await?;
                 resp.bytes().await.map_err(|e| Failure::Retry {
                     status: None,
                     wait: None,

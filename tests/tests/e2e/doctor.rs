@@ -116,7 +116,7 @@ fn denied_permissions_are_a_warning_naming_the_verb() {
     let sandbox = Sandbox::new();
     let out = run(
         without_tools(sandbox.shipmate_on(&cluster)),
-        &["--output", "json"],
+        &["--output", "json", "-n", "shop"],
     );
     let report = stdout_json(&out);
     let permissions = check(&report, "permissions");
@@ -126,6 +126,7 @@ fn denied_permissions_are_a_warning_naming_the_verb() {
         message.contains("patch deployments") && !message.contains("get pods"),
         "{message}"
     );
+    assert!(message.contains("namespace shop"), "{message}");
     assert!(permissions["fix"].as_str().unwrap().contains("Role"));
     assert_eq!(out.status.code(), Some(0));
 }
