@@ -1,9 +1,10 @@
 //! Adds the git revision to `shipmate --version`: `0.1.0 (1a2b3c4d)`, with `-dirty` when
 //! tracked files differ from the commit.
 //!
-//! The revision comes from `git` run with an argv vector (never a shell); from a packaged crate
-//! (a crates.io tarball has `.cargo_vcs_info.json` and no `.git`) it comes from that file; with
-//! neither the version is the crate version alone. Nothing here can fail the build.
+//! In a packaged crate (a crates.io tarball has `.cargo_vcs_info.json` and no `.git`) the
+//! revision comes from that file; otherwise from `git`, run with an argv vector (never a
+//! shell); with neither the version is the crate version alone. Nothing here can fail the
+//! build.
 //!
 //! Rebuilds: only when HEAD moves (`HEAD`, the branch's ref file, `packed-refs`) or the index
 //! changes (a commit, `git add`), so an unchanged checkout never reruns this script. Git is
@@ -17,7 +18,9 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
-    let revision = from_git(&dir).or_else(|| from_vcs_info(&dir));
+    // A packaged crate says which commit it came from; ask git only without that, so a crate
+    // vendored into another repository never reports that repository's commit.
+    let revision = from_vcs_info(&dir).or_else(|| from_git(&dir));
     let full = match &revision {
         Some(rev) => format!("{version} ({rev})"),
         None => version,

@@ -130,13 +130,15 @@ impl Transport {
         })
     }
 
-    /// Adds a header sent with every request (`anthropic-version`).
+    /// Adds headers sent with every request (`anthropic-version`).
     #[must_use]
-    pub fn with_header(mut self, name: &'static str, value: &'static str) -> Self {
-        self.extra.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
+    pub fn with_headers(mut self, headers: &[(&'static str, &'static str)]) -> Self {
+        for (name, value) in headers {
+            self.extra.insert(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        }
         self
     }
 

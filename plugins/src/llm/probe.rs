@@ -35,6 +35,7 @@ pub struct Setup {
     pub problem: Option<String>,
     models_url: String,
     provider: Provider,
+    headers: &'static [(&'static str, &'static str)],
     key: Option<ApiKey>,
 }
 
@@ -71,6 +72,7 @@ impl<P: LlmProvider> LlmConfig<P> {
             url_var: provider.url_var,
             problem,
             provider,
+            headers: P::HEADERS,
             key: self.api_key.clone(),
         }
     }
@@ -100,7 +102,8 @@ impl Setup {
             read_timeout: timeout,
             retry: RetryPolicy::default().attempts(1),
         };
-        let transport = Transport::new(self.provider, self.key.clone(), &options)?;
+        let transport =
+            Transport::new(self.provider, self.key.clone(), &options)?.with_headers(self.headers);
         let answer = transport.get_json(&self.models_url).await?;
         Ok(Reach {
             models: model_names(&answer),

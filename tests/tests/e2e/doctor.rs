@@ -353,3 +353,51 @@ fn an_unwritable_state_dir_fails() {
     assert!(state["fix"].as_str().unwrap().contains("XDG_STATE_HOME"));
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn anthropic_and_gemini_are_asked_for_their_model_lists_as_their_apis_expect() {
+    let sandbox = Sandbox::new();
+    let anthropic = FakeLlm::start();
+    anthropic.push(Reply::json(
+        &json!({"data": [{"id": "claude-sonnet-4-5-20250929", "type": "model"}], "has_more": false}),
+    ));
+    let mut cmd = without_tools(sandbox.shipmate());
+    cmd.env("ANTHROPIC_BASE_URL", anthropic.url())
+        .env("ANTHROPIC_API_KEY", KEY);
+    let report = stdout_json(&run(cmd, &["--backend", "anthropic", "--output", "json"]));
+    // An alias the list leaves out is not a warning: Anthropic serves aliases it does not list.
+    assert_eq!(
+        check(&report, "backend-reach")["status"],
+        "ok",
+        "{report:#}"
+    );
+    let r = &anthropic.requests()[0];
+    assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/v1/models"));
+    assert_eq!(r.header("x-api-key"), Some(KEY));
+    assert!(r.header("anthropic-version").is_some(), "{r:?}");
+
+    let gemini = FakeLlm::start();
+    gemini.push(Reply::json(
+        &json!({"models": [{"name": "models/gemini-2.5-flash"}]}),
+    ));
+    let mut cmd = without_tools(sandbox.shipmate());
+    cmd.env("GEMINI_BASE_URL", gemini.url())
+        .env("GEMINI_API_KEY", KEY);
+    let report = stdout_json(&run(cmd, &["--backend", "gemini", "--output", "json"]));
+    let reach = check(&report, "backend-reach");
+    assert!(
+        reach["message"]
+            .as_str()
+            .unwrap()
+            .contains("gemini-2.5-flash among them"),
+        "{reach}"
+    );
+    let r = &gemini.requests()[0];
+    assert_eq!(r.path, "/v1beta/models");
+    assert_eq!(r.header("x-goog-api-key"), Some(KEY));
+    assert!(
+        r.query.is_empty(),
+        "the key never goes into the URL: {}",
+        r.query
+    );
+}
