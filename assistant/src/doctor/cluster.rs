@@ -13,8 +13,9 @@ use super::{Check, DoctorOptions};
 use crate::cluster::kubeconfig::{Env, read_merged};
 use crate::cluster::{Cluster, ClusterError, KubeconfigSource, Operation, locate};
 
-/// The kubeconfig, cluster and (when the cluster answers) permissions checks.
-pub async fn checks(opts: &DoctorOptions) -> Vec<Check> {
+/// The kubeconfig, cluster and (when the cluster answers) permissions checks, and the
+/// server's minor version when it answered.
+pub async fn checks(opts: &DoctorOptions) -> (Vec<Check>, Option<u32>) {
     let kubeconfig = kubeconfig(opts);
     if kubeconfig.status != super::Status::Ok {
         let skipped = Check::warn(
@@ -22,18 +23,20 @@ pub async fn checks(opts: &DoctorOptions) -> Vec<Check> {
             "not checked: no usable kubeconfig",
             "fix the kubeconfig first (see above)",
         );
-        return vec![kubeconfig, skipped];
+        return (vec![kubeconfig, skipped], None);
     }
     let mut checks = vec![kubeconfig];
+    let mut minor = None;
     match reach(opts).await {
-        Ok((cluster, check)) => {
+        Ok((cluster, check, server_minor)) => {
             checks.push(check);
+            minor = server_minor;
             let namespace = opts.namespace.as_deref().unwrap_or(cluster.namespace());
             checks.push(permissions(&cluster, namespace, opts.timeout).await);
         }
         Err(check) => checks.push(check),
     }
-    checks
+    (checks, minor)
 }
 
 /// Where the configuration comes from, and the context, namespace and server it selects.
@@ -120,8 +123,8 @@ fn kubeconfig(opts: &DoctorOptions) -> Check {
     )
 }
 
-/// Connects and asks `/version`.
-async fn reach(opts: &DoctorOptions) -> Result<(Cluster, Check), Check> {
+/// Connects and asks `/version`: the cluster, the check, and the server's minor version.
+async fn reach(opts: &DoctorOptions) -> Result<(Cluster, Check, Option<u32>), Check> {
     const NAME: &str = "cluster";
     let cluster = Cluster::connect(&opts.connect)
         .await
@@ -137,7 +140,8 @@ async fn reach(opts: &DoctorOptions) -> Result<(Cluster, Check), Check> {
                     info.git_version, info.platform
                 ),
             );
-            Ok((cluster, check))
+            let minor = super::programs::minor(&format!("{}.{}", info.major, info.minor));
+            Ok((cluster, check, minor))
         }
         Ok(Err(e)) => {
             let op = Operation {

@@ -166,8 +166,9 @@ pub fn run(opts: &DoctorOptions) -> anyhow::Result<Report> {
         .enable_all()
         .build()?;
     let mut checks = Vec::new();
-    checks.extend(runtime.block_on(cluster::checks(opts)));
-    checks.push(runtime.block_on(programs::kubectl(opts.timeout)));
+    let (cluster, server_minor) = runtime.block_on(cluster::checks(opts));
+    checks.extend(cluster);
+    checks.push(runtime.block_on(programs::kubectl(opts.timeout, server_minor)));
     checks.push(runtime.block_on(programs::helm(opts.timeout)));
     checks.extend(runtime.block_on(backend::checks(opts)));
     checks.push(local::constitution(opts.constitution.as_deref()));
@@ -185,4 +186,37 @@ pub fn run(opts: &DoctorOptions) -> anyhow::Result<Report> {
         checks,
         summary,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_puts_each_fix_under_its_check_and_counts_statuses() {
+        let report = Report {
+            version: "9.9.9",
+            checks: vec![
+                Check::ok("cluster", "answers"),
+                Check::warn("helm", "not found", "install helm"),
+                Check::fail("state-dir", "cannot write", "set XDG_STATE_HOME"),
+            ],
+            summary: Summary {
+                ok: 1,
+                warn: 1,
+                fail: 1,
+            },
+        };
+        let text = report.to_text(Style::plain());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "shipmate 9.9.9");
+        assert!(lines[1].starts_with("ok") && lines[1].contains("cluster"));
+        assert!(lines[2].starts_with("warn") && lines[3].trim() == "fix: install helm");
+        assert!(lines[4].starts_with("fail") && lines[5].trim() == "fix: set XDG_STATE_HOME");
+        assert!(text.ends_with("1 failed, 1 warning, 1 ok\n"), "{text}");
+        assert!(report.failed());
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["checks"][0].get("fix"), None);
+        assert_eq!(json["checks"][2]["status"], "fail");
+    }
 }

@@ -401,3 +401,40 @@ fn anthropic_and_gemini_are_asked_for_their_model_lists_as_their_apis_expect() {
         r.query
     );
 }
+
+/// A stand-in `kubectl` that reports client version `v1.MINOR.0`.
+fn fake_kubectl(dir: &Path, minor: u32) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(format!("kubectl-1.{minor}"));
+    let version = format!(
+        r#"{{"clientVersion":{{"major":"1","minor":"{minor}","gitVersion":"v1.{minor}.0"}}}}"#
+    );
+    std::fs::write(&path, format!("#!/bin/sh\necho '{version}'\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn a_kubectl_too_far_from_the_server_version_is_a_warning() {
+    let cluster = FakeCluster::start(); // serves 1.37
+    let sandbox = Sandbox::new();
+    for (minor, status) in [(30, "warn"), (36, "ok"), (37, "ok"), (39, "warn")] {
+        let mut cmd = without_tools(sandbox.shipmate_on(&cluster));
+        cmd.env("SHIPMATE_KUBECTL", fake_kubectl(&sandbox.work(), minor));
+        let report = stdout_json(&run(cmd, &["--output", "json"]));
+        let kubectl = check(&report, "kubectl");
+        assert_eq!(kubectl["status"], status, "1.{minor}: {kubectl}");
+        assert!(
+            kubectl["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("v1.{minor}.0"))
+        );
+        if status == "warn" {
+            assert!(
+                kubectl["fix"].as_str().unwrap().contains("1.36–1.38"),
+                "{kubectl}"
+            );
+        }
+    }
+}
