@@ -438,3 +438,25 @@ fn a_kubectl_too_far_from_the_server_version_is_a_warning() {
         }
     }
 }
+
+#[test]
+fn a_cluster_that_does_not_answer_in_time_fails_after_the_timeout() {
+    let cluster = FakeCluster::start();
+    cluster.set_latency(std::time::Duration::from_secs(30));
+    let sandbox = Sandbox::new();
+    let out = run(
+        without_tools(sandbox.shipmate_on(&cluster)),
+        &["--output", "json", "--timeout", "1"],
+    );
+    let report = stdout_json(&out);
+    let reach = check(&report, "cluster");
+    assert_eq!(reach["status"], "fail", "{report:#}");
+    assert!(
+        reach["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer within 1s"),
+        "{reach}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
