@@ -20,7 +20,7 @@ pub async fn checks(opts: &DoctorOptions) -> Vec<Check> {
         profile.as_ref(),
     );
     let registry = Registry::builtin();
-    if !registry.list().any(|(n, _)| n == name) {
+    let Some((_, about)) = registry.list().find(|(n, _)| *n == name) else {
         let names: Vec<&str> = registry.list().map(|(n, _)| n).collect();
         let backend = Check::fail(
             "backend",
@@ -31,9 +31,10 @@ pub async fn checks(opts: &DoctorOptions) -> Vec<Check> {
             ),
         );
         return vec![config, backend];
-    }
+    };
     let Some(setup) = llm_setup(&name, &options) else {
-        let backend = Check::ok("backend", format!("{name}: offline, no model server"));
+        // Not an LLM backend: nothing to reach.
+        let backend = Check::ok("backend", format!("{name}: {about}"));
         return vec![config, backend];
     };
     let backend = describe(&setup);
@@ -64,7 +65,7 @@ fn config(opts: &DoctorOptions) -> (Check, Option<Profile>) {
         Err(e) => return (Check::fail(NAME, format!("{e:#}"), FIX), None),
     };
     if !path.is_file() {
-        let message = format!("no {} (defaults: the rules backend)", path.display());
+        let message = format!("no {} (built-in defaults)", path.display());
         return (Check::ok(NAME, message), None);
     }
     match config.pick(opts.profile.as_deref(), &path) {

@@ -294,6 +294,17 @@ fn a_missing_key_an_unserved_model_and_a_bad_config_are_reported_with_fixes() {
     );
     assert_eq!(out.status.code(), Some(1));
 
+    // An unknown backend: fails listing the known ones.
+    let out = run(
+        without_tools(sandbox.shipmate()),
+        &["--backend", "nope", "--output", "json"],
+    );
+    let report = stdout_json(&out);
+    let backend = check(&report, "backend");
+    assert_eq!(backend["status"], "fail", "{report:#}");
+    assert!(backend["fix"].as_str().unwrap().contains("rules, openai"));
+    assert_eq!(out.status.code(), Some(1));
+
     // Ollama without the model pulled: a warning that says how to pull it.
     let llm = FakeLlm::start();
     llm.push(Reply::json(
