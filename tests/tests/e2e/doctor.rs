@@ -471,3 +471,28 @@ fn a_cluster_that_does_not_answer_in_time_fails_after_the_timeout() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn an_unknown_context_fails_listing_the_known_ones() {
+    let cluster = FakeCluster::start();
+    let sandbox = Sandbox::new();
+    let out = run(
+        without_tools(sandbox.shipmate_on(&cluster)),
+        &["--context", "prod", "--output", "json"],
+    );
+    let report = stdout_json(&out);
+    let kubeconfig = check(&report, "kubeconfig");
+    assert_eq!(kubeconfig["status"], "fail", "{report:#}");
+    assert!(kubeconfig["message"].as_str().unwrap().contains("\"prod\""));
+    assert!(
+        kubeconfig["fix"]
+            .as_str()
+            .unwrap()
+            .contains("pick one of: fake")
+    );
+    assert!(
+        cluster.requests().is_empty(),
+        "nothing is asked of a cluster not chosen"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
