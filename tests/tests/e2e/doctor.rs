@@ -28,6 +28,29 @@ fn run(mut cmd: Command, args: &[&str]) -> Output {
         .expect("run shipmate doctor")
 }
 
+/// Runs `shipmate doctor --output json ARGS…`: the report and the run.
+fn json_report(cmd: Command, args: &[&str]) -> (Value, Output) {
+    let mut all = vec!["--output", "json"];
+    all.extend_from_slice(args);
+    let out = run(cmd, &all);
+    (stdout_json(&out), out)
+}
+
+/// The check `name` of `report`, after asserting its status and that its message contains
+/// every one of `parts`.
+fn expect<'a>(report: &'a Value, name: &str, status: &str, parts: &[&str]) -> &'a Value {
+    let found = check(report, name);
+    assert_eq!(found["status"], status, "{report:#}");
+    let message = found["message"].as_str().unwrap_or_default();
+    for part in parts {
+        assert!(
+            message.contains(part),
+            "{name}: {part:?} not in {message:?}"
+        );
+    }
+    found
+}
+
 /// The check named `name` in a JSON report.
 fn check<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["checks"]
@@ -50,11 +73,7 @@ fn text(out: &Output) -> String {
 fn a_reachable_cluster_is_ok_with_its_version_context_and_permissions() {
     let cluster = FakeCluster::start();
     let sandbox = Sandbox::new();
-    let out = run(
-        without_tools(sandbox.shipmate_on(&cluster)),
-        &["--output", "json"],
-    );
-    let report = stdout_json(&out);
+    let (report, out) = json_report(without_tools(sandbox.shipmate_on(&cluster)), &[]);
     let kubeconfig = check(&report, "kubeconfig");
     assert_eq!(kubeconfig["status"], "ok", "{report:#}");
     let message = kubeconfig["message"].as_str().unwrap();
@@ -62,12 +81,7 @@ fn a_reachable_cluster_is_ok_with_its_version_context_and_permissions() {
         message.contains("context fake, namespace default") && message.contains(&cluster.url()),
         "{message}"
     );
-    let reach = check(&report, "cluster");
-    assert_eq!(reach["status"], "ok", "{report:#}");
-    assert!(
-        reach["message"].as_str().unwrap().contains("v1.37.0-fake"),
-        "{reach}"
-    );
+    expect(&report, "cluster", "ok", &["v1.37.0-fake"]);
     assert_eq!(check(&report, "permissions")["status"], "ok", "{report:#}");
     let reviews = cluster
         .requests()
@@ -114,11 +128,10 @@ fn denied_permissions_are_a_warning_naming_the_verb() {
     let cluster = FakeCluster::start();
     cluster.deny("patch", "deployments");
     let sandbox = Sandbox::new();
-    let out = run(
+    let (report, out) = json_report(
         without_tools(sandbox.shipmate_on(&cluster)),
-        &["--output", "json", "-n", "shop"],
+        &["-n", "shop"],
     );
-    let report = stdout_json(&out);
     let permissions = check(&report, "permissions");
     assert_eq!(permissions["status"], "warn", "{report:#}");
     let message = permissions["message"].as_str().unwrap();
@@ -134,8 +147,7 @@ fn denied_permissions_are_a_warning_naming_the_verb() {
 #[test]
 fn missing_kubectl_is_a_warning_with_the_fix_and_a_present_one_is_ok() {
     let sandbox = Sandbox::new();
-    let out = run(without_tools(sandbox.shipmate()), &["--output", "json"]);
-    let report = stdout_json(&out);
+    let (report, out) = json_report(without_tools(sandbox.shipmate()), &[]);
     let kubectl = check(&report, "kubectl");
     assert_eq!(kubectl["status"], "warn", "{report:#}");
     assert!(
@@ -165,7 +177,7 @@ fn missing_kubectl_is_a_warning_with_the_fix_and_a_present_one_is_ok() {
     };
     let mut cmd = without_tools(sandbox.shipmate());
     cmd.env("SHIPMATE_KUBECTL", &kubectl);
-    let report = stdout_json(&run(cmd, &["--output", "json"]));
+    let report = json_report(cmd, &[]).0;
     let found = check(&report, "kubectl");
     assert_eq!(found["status"], "ok", "{report:#}");
     let message = found["message"].as_str().unwrap();
@@ -230,12 +242,7 @@ fn the_backend_of_the_profile_is_checked_and_the_key_never_printed() {
             && message.contains("DOCTOR_TEST_KEY (set)"),
         "{message}"
     );
-    let reach = check(&report, "backend-reach");
-    assert_eq!(reach["status"], "ok", "{report:#}");
-    assert!(
-        reach["message"].as_str().unwrap().contains("2 models"),
-        "{reach}"
-    );
+    expect(&report, "backend-reach", "ok", &["2 models"]);
     let text_out = doctor(&[]);
     let rejected = doctor(&["--output", "json"]);
     let report = stdout_json(&rejected);
@@ -282,8 +289,7 @@ fn a_missing_key_an_unserved_model_and_a_bad_config_are_reported_with_fixes() {
     // OpenAI's own API without a key: fails before any request is made.
     let mut cmd = without_tools(sandbox.shipmate());
     cmd.env("SHIPMATE_BACKEND", "openai");
-    let out = run(cmd, &["--output", "json"]);
-    let report = stdout_json(&out);
+    let (report, out) = json_report(cmd, &[]);
     let backend = check(&report, "backend");
     assert_eq!(backend["status"], "fail", "{report:#}");
     assert!(
@@ -295,11 +301,7 @@ fn a_missing_key_an_unserved_model_and_a_bad_config_are_reported_with_fixes() {
     assert_eq!(out.status.code(), Some(1));
 
     // An unknown backend: fails listing the known ones.
-    let out = run(
-        without_tools(sandbox.shipmate()),
-        &["--backend", "nope", "--output", "json"],
-    );
-    let report = stdout_json(&out);
+    let (report, out) = json_report(without_tools(sandbox.shipmate()), &["--backend", "nope"]);
     let backend = check(&report, "backend");
     assert_eq!(backend["status"], "fail", "{report:#}");
     assert!(backend["fix"].as_str().unwrap().contains("rules, openai"));
@@ -312,18 +314,7 @@ fn a_missing_key_an_unserved_model_and_a_bad_config_are_reported_with_fixes() {
     ));
     let mut cmd = without_tools(sandbox.shipmate());
     cmd.env("OLLAMA_HOST", llm.url());
-    let out = run(
-        cmd,
-        &[
-            "--backend",
-            "ollama",
-            "--model",
-            "mistral",
-            "--output",
-            "json",
-        ],
-    );
-    let report = stdout_json(&out);
+    let (report, out) = json_report(cmd, &["--backend", "ollama", "--model", "mistral"]);
     let reach = check(&report, "backend-reach");
     assert_eq!(reach["status"], "warn", "{report:#}");
     let fix = reach["fix"].as_str().unwrap();
@@ -332,6 +323,7 @@ fn a_missing_key_an_unserved_model_and_a_bad_config_are_reported_with_fixes() {
         "{fix}"
     );
     assert_eq!(llm.requests()[0].path, "/api/tags");
+    assert_eq!(out.status.code(), Some(0), "a warning alone does not fail");
 
     // A config file with a key the loader does not know: fails naming the file.
     let home = config_home(
@@ -340,8 +332,7 @@ fn a_missing_key_an_unserved_model_and_a_bad_config_are_reported_with_fixes() {
     );
     let mut cmd = without_tools(sandbox.shipmate());
     cmd.env("XDG_CONFIG_HOME", &home);
-    let out = run(cmd, &["--output", "json"]);
-    let report = stdout_json(&out);
+    let (report, out) = json_report(cmd, &[]);
     let config = check(&report, "config");
     assert_eq!(config["status"], "fail", "{report:#}");
     assert!(config["message"].as_str().unwrap().contains(&format!(
@@ -354,11 +345,7 @@ fn a_missing_key_an_unserved_model_and_a_bad_config_are_reported_with_fixes() {
 #[test]
 fn an_unwritable_state_dir_fails() {
     // shipmate() alone points XDG_STATE_HOME below /dev/null, where nothing can be created.
-    let out = run(
-        without_tools(shipmate_e2e::shipmate()),
-        &["--output", "json"],
-    );
-    let report = stdout_json(&out);
+    let (report, out) = json_report(without_tools(shipmate_e2e::shipmate()), &[]);
     let state = check(&report, "state-dir");
     assert_eq!(state["status"], "fail", "{report:#}");
     assert!(state["fix"].as_str().unwrap().contains("XDG_STATE_HOME"));
@@ -375,7 +362,7 @@ fn anthropic_and_gemini_are_asked_for_their_model_lists_as_their_apis_expect() {
     let mut cmd = without_tools(sandbox.shipmate());
     cmd.env("ANTHROPIC_BASE_URL", anthropic.url())
         .env("ANTHROPIC_API_KEY", KEY);
-    let report = stdout_json(&run(cmd, &["--backend", "anthropic", "--output", "json"]));
+    let report = json_report(cmd, &["--backend", "anthropic"]).0;
     // An alias the list leaves out is not a warning: Anthropic serves aliases it does not list.
     assert_eq!(
         check(&report, "backend-reach")["status"],
@@ -394,7 +381,7 @@ fn anthropic_and_gemini_are_asked_for_their_model_lists_as_their_apis_expect() {
     let mut cmd = without_tools(sandbox.shipmate());
     cmd.env("GEMINI_BASE_URL", gemini.url())
         .env("GEMINI_API_KEY", KEY);
-    let report = stdout_json(&run(cmd, &["--backend", "gemini", "--output", "json"]));
+    let report = json_report(cmd, &["--backend", "gemini"]).0;
     let reach = check(&report, "backend-reach");
     assert!(
         reach["message"]
@@ -432,7 +419,7 @@ fn a_kubectl_too_far_from_the_server_version_is_a_warning() {
     for (minor, status) in [(30, "warn"), (36, "ok"), (37, "ok"), (39, "warn")] {
         let mut cmd = without_tools(sandbox.shipmate_on(&cluster));
         cmd.env("SHIPMATE_KUBECTL", fake_kubectl(&sandbox.work(), minor));
-        let report = stdout_json(&run(cmd, &["--output", "json"]));
+        let report = json_report(cmd, &[]).0;
         let kubectl = check(&report, "kubectl");
         assert_eq!(kubectl["status"], status, "1.{minor}: {kubectl}");
         assert!(
@@ -455,20 +442,11 @@ fn a_cluster_that_does_not_answer_in_time_fails_after_the_timeout() {
     let cluster = FakeCluster::start();
     cluster.set_latency(std::time::Duration::from_secs(30));
     let sandbox = Sandbox::new();
-    let out = run(
+    let (report, out) = json_report(
         without_tools(sandbox.shipmate_on(&cluster)),
-        &["--output", "json", "--timeout", "1"],
+        &["--timeout", "1"],
     );
-    let report = stdout_json(&out);
-    let reach = check(&report, "cluster");
-    assert_eq!(reach["status"], "fail", "{report:#}");
-    assert!(
-        reach["message"]
-            .as_str()
-            .unwrap()
-            .contains("did not answer within 1s"),
-        "{reach}"
-    );
+    expect(&report, "cluster", "fail", &["did not answer within 1s"]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -476,11 +454,10 @@ fn a_cluster_that_does_not_answer_in_time_fails_after_the_timeout() {
 fn an_unknown_context_fails_listing_the_known_ones() {
     let cluster = FakeCluster::start();
     let sandbox = Sandbox::new();
-    let out = run(
+    let (report, out) = json_report(
         without_tools(sandbox.shipmate_on(&cluster)),
-        &["--context", "prod", "--output", "json"],
+        &["--context", "prod"],
     );
-    let report = stdout_json(&out);
     let kubeconfig = check(&report, "kubeconfig");
     assert_eq!(kubeconfig["status"], "fail", "{report:#}");
     assert!(kubeconfig["message"].as_str().unwrap().contains("\"prod\""));
