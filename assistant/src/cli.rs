@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Without a subcommand, shipmate starts the interactive REPL (the same as `shipmate repl`).
 #[derive(Debug, Parser)]
-#[command(name = "shipmate", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+#[command(name = "shipmate", version = crate::version::VERSION, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// What to do (default: the REPL).
     #[command(subcommand)]
@@ -40,6 +40,13 @@ pub enum Command {
     Repl(ReplArgs),
     /// Draft files from manifests or a request (`shipmate draft helm DIR`: a Helm chart).
     Draft(DraftArgs),
+    /// Print a shell completion script to stdout (bash, zsh, fish, powershell, elvish).
+    Completions(crate::commands::completions::CompletionsArgs),
+    /// Print the man page (roff), or write one page per subcommand with --dir.
+    Man(crate::commands::man::ManArgs),
+    /// Check the setup: kubeconfig, cluster, permissions, kubectl and helm, backend,
+    /// constitution, state directory. Exit code 1 when a check fails.
+    Doctor(crate::commands::doctor::DoctorArgs),
 }
 
 /// Output format.

@@ -7,6 +7,7 @@ mod cli;
 mod clock;
 mod cluster;
 mod commands;
+mod doctor;
 mod draft;
 mod exit;
 mod fallback;
@@ -15,6 +16,7 @@ mod output;
 mod pipeline;
 mod policy;
 mod profiles;
+mod program;
 mod render;
 mod repl;
 mod session;
@@ -22,6 +24,7 @@ mod shell;
 mod style;
 mod tools;
 mod undo;
+mod version;
 mod xdg;
 
 use clap::Parser;
@@ -40,6 +43,9 @@ fn main() -> std::process::ExitCode {
         Some(Command::History(args)) => commands::history::run(args),
         Some(Command::Undo(args)) => commands::undo::run(args),
         Some(Command::Apply(args)) => commands::apply::run(args),
+        Some(Command::Completions(args)) => commands::completions::run(args),
+        Some(Command::Man(args)) => commands::man::run(args),
+        Some(Command::Doctor(args)) => commands::doctor::run(args),
         Some(Command::Draft(args)) => commands::draft::run(args),
     };
     let code = match result {

@@ -184,4 +184,38 @@ mod tests {
         let missing = path.with_file_name("absent.yaml");
         assert!(load(&missing).unwrap().profiles.is_empty());
     }
+
+    /// `docs/config.example.yaml` is read by the real loader (unknown keys are errors there),
+    /// names only registered backends, and shows every key a profile has: the example cannot
+    /// drift from the code in either direction.
+    #[test]
+    fn the_documented_example_loads_and_shows_every_key() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/config.example.yaml");
+        let config = load(&path).unwrap_or_else(|e| panic!("{e:#}"));
+        let default = config.pick(None, &path).unwrap();
+        assert!(default.is_some(), "default_profile names a defined profile");
+        let registry = shipmate_plugins::Registry::builtin();
+        for (name, profile) in &config.profiles {
+            let backend = profile.backend.as_deref().unwrap_or("rules");
+            assert!(
+                registry.list().any(|(n, _)| n == backend),
+                "profile {name}: unknown backend {backend}"
+            );
+        }
+        let profiles: Vec<&Profile> = config.profiles.values().collect();
+        assert!(profiles.iter().any(|p| p.model.is_some()));
+        assert!(profiles.iter().any(|p| p.base_url.is_some()));
+        assert!(profiles.iter().any(|p| p.api_key_env.is_some()));
+        let text = std::fs::read_to_string(&path).unwrap();
+        for key in [
+            "default_profile:",
+            "profiles:",
+            "backend:",
+            "model:",
+            "base_url:",
+            "api_key_env:",
+        ] {
+            assert!(text.contains(key), "the example documents {key}");
+        }
+    }
 }

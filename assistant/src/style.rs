@@ -30,6 +30,12 @@ impl Style {
         Self { enabled }
     }
 
+    /// Never colour (for tests that compare text).
+    #[cfg(test)]
+    pub fn plain() -> Self {
+        Self { enabled: false }
+    }
+
     /// Wraps `text` in the ANSI codes of `tone` (or returns it unchanged).
     pub fn paint(&self, tone: Tone, text: &str) -> String {
         if !self.enabled {

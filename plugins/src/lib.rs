@@ -27,7 +27,7 @@ pub use llm::{
     OllamaConfig, OpenAiBackend, OpenAiConfig,
 };
 pub use proposal::{Action, Proposal, Status, is_mutating, shell_metachar};
-pub use registry::{BackendOptions, Registry};
+pub use registry::{BackendOptions, Registry, llm_setup};
 pub use rules::RulesBackend;
 pub use tools::{ClusterTools, ToolCall, ToolOutput};
 pub use usage::Usage;

@@ -2,6 +2,8 @@
 
 use crate::backend::Backend;
 use crate::error::BackendError;
+use crate::llm::ollama::with_scheme;
+use crate::llm::probe::Setup;
 use crate::llm::{
     AnthropicBackend, AnthropicConfig, ApiKey, GeminiBackend, GeminiConfig, LlmConfig, LlmProvider,
     OllamaBackend, OllamaConfig, OpenAiBackend, OpenAiConfig,
@@ -126,6 +128,20 @@ fn with_options<P: LlmProvider>(mut config: LlmConfig<P>, opts: &BackendOptions)
         config = config.api_key(ApiKey::from_env(var));
     }
     config
+}
+
+/// The effective settings of LLM backend `name` with `opts` — what it would send requests
+/// to, and where its key comes from — for `shipmate doctor`; `None` for a backend that talks to
+/// no model server (`rules`) or an unknown name.
+pub fn llm_setup(name: &str, opts: &BackendOptions) -> Option<Setup> {
+    let key_var = opts.api_key_env.as_deref();
+    Some(match name {
+        "openai" => with_options(OpenAiConfig::from_env(), opts).setup(key_var),
+        "anthropic" => with_options(AnthropicConfig::from_env(), opts).setup(key_var),
+        "gemini" => with_options(GeminiConfig::from_env(), opts).setup(key_var),
+        "ollama" => with_scheme(with_options(OllamaConfig::from_env(), opts)).setup(key_var),
+        _ => return None,
+    })
 }
 
 impl Default for Registry {

@@ -5,7 +5,7 @@
 //! applying never construct a client.
 
 mod error;
-mod kubeconfig;
+pub mod kubeconfig;
 mod object;
 mod openapi;
 

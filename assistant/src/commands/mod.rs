@@ -2,8 +2,11 @@
 
 pub mod apply;
 pub mod ask;
+pub mod completions;
 pub mod constitution;
+pub mod doctor;
 pub mod draft;
 pub mod history;
+pub mod man;
 pub mod undo;
 pub mod validate;

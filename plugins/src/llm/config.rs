@@ -20,6 +20,11 @@ pub trait LlmProvider: Clone + std::fmt::Debug + Default + Send + Sync {
     const DEFAULT_MODEL: &'static str;
     /// Whether the provider's own API root needs a key (a local server does not).
     const NEEDS_KEY: bool = true;
+    /// The provider's model list, appended to the base URL: the cheap request
+    /// `shipmate doctor` makes to see that the server answers and accepts the key.
+    const MODELS_PATH: &'static str;
+    /// Headers every request carries besides the key (`anthropic-version`).
+    const HEADERS: &'static [(&'static str, &'static str)] = &[];
 }
 
 /// Settings of an LLM backend. Build with [`LlmConfig::new`] or [`LlmConfig::from_env`] and
@@ -179,7 +184,8 @@ impl<P: LlmProvider> LlmConfig<P> {
     /// with a transport for it.
     pub(crate) fn connect(&self, path: &str) -> Result<(String, Transport), BackendError> {
         let url = format!("{}{path}", self.checked_base()?);
-        let transport = Transport::new(P::PROVIDER, self.api_key.clone(), &self.http)?;
+        let transport =
+            Transport::new(P::PROVIDER, self.api_key.clone(), &self.http)?.with_headers(P::HEADERS);
         Ok((url, transport))
     }
 }

@@ -130,31 +130,22 @@ impl Transport {
         })
     }
 
-    /// Adds a header sent with every request (`anthropic-version`).
+    /// Adds headers sent with every request (`anthropic-version`).
     #[must_use]
-    pub fn with_header(mut self, name: &'static str, value: &'static str) -> Self {
-        self.extra.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
+    pub fn with_headers(mut self, headers: &[(&'static str, &'static str)]) -> Self {
+        for (name, value) in headers {
+            self.extra.insert(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        }
         self
     }
 
     /// POSTs `body` to `url` and returns the JSON answer.
     pub async fn post_json(&self, url: &str, body: &Value) -> Result<Value, BackendError> {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
-        let answer = self
-            .with_retries(url, || async {
-                let resp = self.send(url, &bytes).await?;
-                resp.bytes().await.map_err(|e| Failure::Retry {
-                    status: None,
-                    wait: None,
-                    reason: format!("the connection dropped mid-answer: {}", chain(&e)),
-                })
-            })
-            .await?;
-        serde_json::from_slice(&answer)
-            .map_err(|e| self.protocol(format!("the answer is not JSON ({e})")))
+        self.json_answer(url, Some(&bytes)).await
     }
 
     /// POSTs `body` to `url` and reads the answer as server-sent events until an event for
@@ -179,7 +170,7 @@ impl Transport {
     ) -> Result<Vec<F::Item>, BackendError> {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         self.with_retries(url, || async {
-            let resp = self.send(url, &bytes).await?;
+            let resp = self.send(url, Some(&bytes)).await?;
             let mut stream = resp.bytes_stream();
             let (mut framing, mut items, mut received) = (F::default(), Vec::new(), 0);
             while let Some(chunk) = stream.next().await {
@@ -225,12 +216,35 @@ impl Transport {
         (wire.from_json)(&answer).map_err(|message| self.protocol(message))
     }
 
-    async fn send(&self, url: &str, body: &[u8]) -> Result<reqwest::Response, Failure> {
-        let resp = self
-            .client
-            .post(url)
+    /// GETs `url` (a provider's model list) and returns the JSON answer.
+    pub async fn get_json(&self, url: &str) -> Result<Value, BackendError> {
+        self.json_answer(url, None).await
+    }
+
+    /// POSTs `body` to `url` (GETs it when there is none) and returns the whole JSON answer.
+    async fn json_answer(&self, url: &str, body: Option<&[u8]>) -> Result<Value, BackendError> {
+        let answer = self
+            .with_retries(url, || async {
+                let resp = self.send(url, body).await?;
+                resp.bytes().await.map_err(|e| Failure::Retry {
+                    status: None,
+                    wait: None,
+                    reason: format!("the connection dropped mid-answer: {}", chain(&e)),
+                })
+            })
+            .await?;
+        serde_json::from_slice(&answer)
+            .map_err(|e| self.protocol(format!("the answer is not JSON ({e})")))
+    }
+
+    /// POSTs `body` to `url`, or GETs it when there is no body.
+    async fn send(&self, url: &str, body: Option<&[u8]>) -> Result<reqwest::Response, Failure> {
+        let request = match body {
+            Some(body) => self.client.post(url).body(body.to_vec()),
+            None => self.client.get(url),
+        };
+        let resp = request
             .headers(self.headers())
-            .body(body.to_vec())
             .send()
             .await
             .map_err(|e| Failure::Retry {

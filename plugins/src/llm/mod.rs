@@ -20,6 +20,7 @@ pub mod key;
 pub mod mask;
 pub mod ollama;
 pub mod openai;
+pub mod probe;
 pub mod prompts;
 pub mod retry;
 pub mod sse;

@@ -47,6 +47,12 @@ pub(crate) fn handle(store: &mut Store, req: &Request) -> Result<(u16, Value), A
         ["api", "v1"] => discovery_doc(discovery::resource_list(&catalogue, "", "v1")),
         ["apis", g] => discovery_doc(discovery::group(&catalogue, g)),
         ["apis", g, v] => discovery_doc(discovery::resource_list(&catalogue, g, v)),
+        [
+            "apis",
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectaccessreviews",
+        ] => super::access::review(&store.denied, req),
         ["api", "v1", rest @ ..] => {
             let target = resolve(store, "", "v1", rest).ok_or_else(not_found)?;
             serve(store, req, target)

@@ -41,6 +41,7 @@
 //! atomic), Table responses (kubectl prints NAME/AGE), `/openapi/v2` (404), OpenAPI v3
 //! operations beyond what kubectl reads (see `openapi.rs`).
 
+mod access;
 mod api;
 mod apply;
 mod clock;
@@ -301,6 +302,15 @@ impl FakeCluster {
     /// [`complete_rollout`](Self::complete_rollout) move along later).
     pub fn complete_rollouts(&self, complete: bool) {
         self.shared.lock().store.complete_rollouts = complete;
+    }
+
+    /// Makes `SelfSubjectAccessReview`s for `verb` on `resource` (a plural such as
+    /// `deployments`) answer "not allowed"; everything else stays allowed.
+    pub fn deny(&self, verb: &str, resource: &str) {
+        self.shared.lock().store.denied.push(access::Denial {
+            verb: verb.to_string(),
+            resource: resource.to_string(),
+        });
     }
 
     /// Adds a fault; faults are consulted in the order injected.

@@ -42,6 +42,9 @@ pub(crate) struct Store {
     /// Whether workload writes immediately get a finished-rollout `status` (see
     /// [`FakeCluster::complete_rollouts`](super::FakeCluster::complete_rollouts)).
     pub complete_rollouts: bool,
+    /// Verbs on resources that access reviews refuse (see
+    /// [`FakeCluster::deny`](super::FakeCluster::deny)).
+    pub denied: Vec<super::access::Denial>,
 }
 
 impl Store {
@@ -54,6 +57,7 @@ impl Store {
             uids: 0,
             events: VecDeque::new(),
             complete_rollouts: true,
+            denied: Vec::new(),
         };
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             let info = store

@@ -64,10 +64,7 @@ pub struct Kubectl {
 impl Kubectl {
     /// `$SHIPMATE_KUBECTL` when set, else `kubectl` looked up on `PATH` when it runs.
     pub fn from_env() -> Kubectl {
-        let program = std::env::var_os("SHIPMATE_KUBECTL")
-            .filter(|p| !p.is_empty())
-            .map_or_else(|| PathBuf::from("kubectl"), PathBuf::from);
-        Kubectl::with_program(program)
+        Kubectl::with_program(crate::program::from_env("SHIPMATE_KUBECTL", "kubectl"))
     }
 
     /// A specific binary.
@@ -96,12 +93,7 @@ impl Kubectl {
     /// match on `PATH` (as the process spawn would find it). Checked before confirming, so a
     /// proposal that needs kubectl goes to the manual fallback instead of failing half-way.
     pub fn available(&self) -> bool {
-        if self.program.components().count() > 1 {
-            return self.program.is_file();
-        }
-        std::env::var_os("PATH").is_some_and(|path| {
-            std::env::split_paths(&path).any(|dir| dir.join(&self.program).is_file())
-        })
+        crate::program::locate(&self.program).is_some()
     }
 
     /// The program run (`kubectl`, or `$SHIPMATE_KUBECTL`).

@@ -53,6 +53,8 @@ impl LlmProvider for AnthropicSettings {
     const PROVIDER: Provider = PROVIDER;
     const DEFAULT_BASE_URL: &'static str = "https://api.anthropic.com";
     const DEFAULT_MODEL: &'static str = "claude-sonnet-4-5";
+    const MODELS_PATH: &'static str = "/v1/models";
+    const HEADERS: &'static [(&'static str, &'static str)] = &[("anthropic-version", API_VERSION)];
 }
 
 /// Settings of the `anthropic` backend (`ANTHROPIC_BASE_URL`, `ANTHROPIC_API_KEY`); the base
@@ -80,7 +82,6 @@ impl AnthropicBackend {
     /// A backend with `config`. Anthropic's own API needs a key; a proxy may not.
     pub fn new(config: AnthropicConfig) -> Result<Self, BackendError> {
         let (url, transport) = config.connect("/v1/messages")?;
-        let transport = transport.with_header("anthropic-version", API_VERSION);
         Ok(Self {
             config,
             transport,

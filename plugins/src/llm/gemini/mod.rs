@@ -41,6 +41,7 @@ impl LlmProvider for Gemini {
     };
     const DEFAULT_BASE_URL: &'static str = "https://generativelanguage.googleapis.com";
     const DEFAULT_MODEL: &'static str = "gemini-2.5-flash";
+    const MODELS_PATH: &'static str = "/v1beta/models";
 }
 
 /// Settings of the `gemini` backend (`base_url` is the host root; `/v1beta/models/…` is

@@ -39,6 +39,7 @@ impl LlmProvider for Ollama {
     };
     const DEFAULT_BASE_URL: &'static str = "http://127.0.0.1:11434";
     const DEFAULT_MODEL: &'static str = "llama3.1";
+    const MODELS_PATH: &'static str = "/api/tags";
     const NEEDS_KEY: bool = false;
 }
 
@@ -55,13 +56,20 @@ pub struct OllamaBackend {
     text_tools: AtomicBool,
 }
 
+/// `config` with `http://` in front of a base URL that has no scheme
+/// (`OLLAMA_HOST=host:11434`, as the Ollama CLI accepts it).
+pub(crate) fn with_scheme(mut config: OllamaConfig) -> OllamaConfig {
+    if !config.base_url.contains("://") {
+        config.base_url = format!("http://{}", config.base_url);
+    }
+    config
+}
+
 impl OllamaBackend {
     /// A backend with `config`; a base URL without a scheme (`OLLAMA_HOST=host:11434`) is
     /// taken as `http://`.
-    pub fn new(mut config: OllamaConfig) -> Result<Self, BackendError> {
-        if !config.base_url.contains("://") {
-            config.base_url = format!("http://{}", config.base_url);
-        }
+    pub fn new(config: OllamaConfig) -> Result<Self, BackendError> {
+        let config = with_scheme(config);
         let (url, transport) = config.connect("/api/chat")?;
         Ok(Self {
             config,

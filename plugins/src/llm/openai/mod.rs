@@ -34,6 +34,7 @@ impl LlmProvider for OpenAi {
     };
     const DEFAULT_BASE_URL: &'static str = "https://api.openai.com/v1";
     const DEFAULT_MODEL: &'static str = "gpt-4o-mini";
+    const MODELS_PATH: &'static str = "/models";
 }
 
 /// Settings of the `openai` backend (`base_url` is the API root, e.g.
