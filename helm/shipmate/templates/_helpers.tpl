@@ -132,3 +132,31 @@ Volumes shared by the server and the diagnosis job: a scratch /tmp and the const
   readOnly: true
 {{- end }}
 {{- end }}
+
+{{/*
+Labels of the diagnosis job's pods.
+*/}}
+{{- define "shipmate.diagnoseSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "shipmate.name" . }}-diagnose
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Egress the pods may use: DNS, and HTTPS to the API server (and, for LLM backends, the
+provider), plus networkPolicy.extraEgress.
+*/}}
+{{- define "shipmate.egress" -}}
+- ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+- ports:
+    {{- range .Values.networkPolicy.apiServerPorts }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+{{- with .Values.networkPolicy.extraEgress }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}

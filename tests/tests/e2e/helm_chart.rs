@@ -241,6 +241,23 @@ fn apply_mode_is_namespaced_and_the_diagnosis_runs_on_a_schedule() {
         args(&pod["containers"][0]),
         ["diagnose", "-A", "--output", "json"]
     );
+    // Its own NetworkPolicy: no ingress, egress to DNS and the API server only.
+    let labels = &cron["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"];
+    let policy = objects
+        .iter()
+        .find(|o| {
+            o["kind"] == "NetworkPolicy" && o["spec"]["podSelector"]["matchLabels"] == *labels
+        })
+        .expect("a NetworkPolicy for the diagnosis pods");
+    assert_eq!(policy["spec"]["ingress"], serde_json::json!([]));
+    assert_eq!(
+        policy["spec"]["policyTypes"],
+        serde_json::json!(["Ingress", "Egress"])
+    );
+    assert_ne!(
+        labels, &deployment["spec"]["selector"]["matchLabels"],
+        "the MCP Service and policy never select the job's pods"
+    );
     assert_eq!(
         pod["serviceAccountName"],
         deployment["spec"]["template"]["spec"]["serviceAccountName"]
