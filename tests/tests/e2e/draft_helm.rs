@@ -26,17 +26,20 @@ const CHART_LABELS: &[&str] = &[
     "app.kubernetes.io/part-of",
 ];
 
+/// `shipmate draft helm DIR --from FROM ARGS…` in the sandbox (no `--from` when FROM is `None`).
+fn draft_helm(sandbox: &Sandbox, dir: &Path, from: Option<&Path>, args: &[&str]) -> Output {
+    let mut cmd = sandbox.shipmate();
+    cmd.args(["draft", "helm"]).arg(dir);
+    if let Some(from) = from {
+        cmd.arg("--from").arg(from);
+    }
+    cmd.args(args).output().unwrap()
+}
+
 /// Drafts the acceptance chart into the sandbox; returns its directory.
 fn draft(sandbox: &Sandbox) -> PathBuf {
     let dir = sandbox.work().join("shop");
-    let out = sandbox
-        .shipmate()
-        .args(["draft", "helm"])
-        .arg(&dir)
-        .arg("--from")
-        .arg(fixture("two-service-app"))
-        .output()
-        .unwrap();
+    let out = draft_helm(sandbox, &dir, Some(&fixture("two-service-app")), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     dir
 }
@@ -335,16 +338,10 @@ fn an_existing_chart_is_never_overwritten_without_force() {
     let dir = draft(&sandbox);
     let values = dir.join("values.yaml");
     std::fs::write(&values, "mine: true\n").unwrap();
+    let from = fixture("two-service-app");
     let again = |force: bool| {
-        let mut cmd = sandbox.shipmate();
-        cmd.args(["draft", "helm"])
-            .arg(&dir)
-            .arg("--from")
-            .arg(fixture("two-service-app"));
-        if force {
-            cmd.arg("--force");
-        }
-        cmd.output().unwrap()
+        let args: &[&str] = if force { &["--force"] } else { &[] };
+        draft_helm(&sandbox, &dir, Some(&from), args)
     };
     let out = again(false);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -363,14 +360,7 @@ fn an_existing_chart_is_never_overwritten_without_force() {
 fn blocked_input_becomes_no_chart() {
     let sandbox = Sandbox::new();
     let dir = sandbox.work().join("bad");
-    let out = sandbox
-        .shipmate()
-        .args(["draft", "helm"])
-        .arg(&dir)
-        .arg("--from")
-        .arg(fixture("privileged.yaml"))
-        .output()
-        .unwrap();
+    let out = draft_helm(&sandbox, &dir, Some(&fixture("privileged.yaml")), &[]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(
         text(&out).contains("no chart was written"),
@@ -379,12 +369,7 @@ fn blocked_input_becomes_no_chart() {
     );
     assert!(!dir.exists());
 
-    let out = sandbox
-        .shipmate()
-        .args(["draft", "helm"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let out = draft_helm(&sandbox, &dir, None, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("--from PATH"), "{}", text(&out));
 }
@@ -393,17 +378,8 @@ fn blocked_input_becomes_no_chart() {
 fn a_request_becomes_a_chart_through_the_backend() {
     let sandbox = Sandbox::new();
     let dir = sandbox.work().join("web");
-    let out = sandbox
-        .shipmate()
-        .args(["draft", "helm"])
-        .arg(&dir)
-        .args([
-            "deploy nginx:1.27.1 as web with 2 replicas on port 80",
-            "--output",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let request = "deploy nginx:1.27.1 as web with 2 replicas on port 80";
+    let out = draft_helm(&sandbox, &dir, None, &[request, "--output", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["name"], "web");
@@ -465,15 +441,7 @@ fn the_printed_set_paths_supply_secret_keys_with_dots() {
     )
     .unwrap();
     let dir = sandbox.work().join("tls");
-    let out = sandbox
-        .shipmate()
-        .args(["draft", "helm"])
-        .arg(&dir)
-        .arg("--from")
-        .arg(&input)
-        .args(["--output", "json"])
-        .output()
-        .unwrap();
+    let out = draft_helm(&sandbox, &dir, Some(&input), &["--output", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let paths: Vec<&str> = report["secret_values"]
