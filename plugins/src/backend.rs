@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use shipmate_manifests::gates::ResourceDefaults;
 
 use crate::error::BackendError;
+use crate::llm::Anonymizer;
 use crate::proposal::Proposal;
 use crate::tools::ClusterTools;
 use crate::usage::Usage;
@@ -48,6 +49,7 @@ pub struct Context<'a> {
     usage: Usage,
     tools: Option<&'a dyn ClusterTools>,
     token_budget: Option<u64>,
+    anonymizer: Option<&'a mut Anonymizer>,
 }
 
 impl<'a> Context<'a> {
@@ -61,6 +63,7 @@ impl<'a> Context<'a> {
             usage: Usage::default(),
             tools: None,
             token_budget: None,
+            anonymizer: None,
         }
     }
 
@@ -96,7 +99,7 @@ impl<'a> Context<'a> {
     }
 
     /// Earlier proposals of this session, oldest first.
-    pub fn history(&self) -> &[Proposal] {
+    pub fn history(&self) -> &'a [Proposal] {
         self.history
     }
 
@@ -131,6 +134,20 @@ impl<'a> Context<'a> {
         self.tools
     }
 
+    /// Turns on `--anonymize` with the session's name map: an LLM backend replaces object
+    /// names and namespaces with its placeholders in everything it sends, and maps them back
+    /// in the answer.
+    #[must_use]
+    pub fn with_anonymizer(mut self, anonymizer: Option<&'a mut Anonymizer>) -> Self {
+        self.anonymizer = anonymizer;
+        self
+    }
+
+    /// The session's name map, when `--anonymize` is on.
+    pub fn anonymizer(&mut self) -> Option<&mut Anonymizer> {
+        self.anonymizer.as_deref_mut()
+    }
+
     /// Adds the usage of a model call to the meter.
     pub fn record_usage(&mut self, usage: Usage) {
         self.usage.add(usage);
@@ -148,6 +165,7 @@ impl std::fmt::Debug for Context<'_> {
             .field("namespace", &self.namespace)
             .field("history", &self.history.len())
             .field("tools", &self.tools.is_some())
+            .field("anonymize", &self.anonymizer.is_some())
             .finish_non_exhaustive()
     }
 }

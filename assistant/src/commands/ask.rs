@@ -100,6 +100,7 @@ pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
         s.options.repair_rounds = args.repair_rounds;
         s.options.max_tokens = args.max_tokens;
         s.options.llm_timeout = std::time::Duration::from_secs(args.llm_timeout.max(1));
+        s.options.anonymize = args.anonymize || profile.as_ref().is_some_and(|p| p.anonymize);
         s
     }))
 }

@@ -123,7 +123,16 @@ pub async fn converse<P: LlmProvider>(
     cx: &mut Context<'_>,
 ) -> Result<Proposal, BackendError> {
     let backend = P::PROVIDER.backend;
-    let mut messages = dialect.start(prompts::request(req, cx));
+    let mut user = prompts::request(req, cx);
+    let (namespace, history) = (cx.namespace().map(str::to_owned), cx.history());
+    if let Some(names) = cx.anonymizer() {
+        for earlier in history {
+            names.learn_proposal(earlier);
+        }
+        names.learn_request(&req.text, namespace.as_deref());
+        user = names.hide(&user);
+    }
+    let mut messages = dialect.start(user);
     let tools = cx.tools();
     let (mut runner, mut check) = config.request_state(&req.text, tools);
     loop {
@@ -147,17 +156,30 @@ pub async fn converse<P: LlmProvider>(
             let mut results = Vec::with_capacity(completion.calls.len());
             for call in &completion.calls {
                 cx.progress(&format!("model asks for `{}`", call.name));
-                results.push(runner.run(&call.name, &call.arguments).await);
+                let names = cx.anonymizer();
+                results.push(runner.run(&call.name, &call.arguments, names).await);
             }
             messages.extend(dialect.tool_turn(&completion, results));
             continue;
         }
+        // With --anonymize the answer names placeholders: the real names go back in before
+        // anything reads it. The conversation itself stays in placeholders.
+        let reveal = |cx: &mut Context<'_>, text: &str| match cx.anonymizer() {
+            Some(names) => names.reveal(text),
+            None => text.to_owned(),
+        };
         if let Some(refusal) = &completion.refusal {
-            return Ok(declined(backend, &req.text, refusal));
+            return Ok(declined(backend, &req.text, &reveal(cx, refusal)));
         }
-        match check.check(&completion.content)? {
+        match check.check(&reveal(cx, &completion.content))? {
             Checked::Proposal(proposal) => return Ok(*proposal),
-            Checked::Repair(request) => messages.extend(dialect.repair_turn(&completion, &request)),
+            Checked::Repair(request) => {
+                let request = match cx.anonymizer() {
+                    Some(names) => names.hide(&request),
+                    None => request,
+                };
+                messages.extend(dialect.repair_turn(&completion, &request));
+            }
         }
     }
 }

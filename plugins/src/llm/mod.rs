@@ -9,6 +9,7 @@
 //! its defaults and settings ([`config::LlmProvider`]).
 
 pub mod agent;
+pub mod anonymize;
 pub mod answer;
 pub mod anthropic;
 pub mod config;
@@ -25,6 +26,7 @@ pub mod retry;
 pub mod sse;
 
 pub use agent::ToolBounds;
+pub use anonymize::Anonymizer;
 pub use anthropic::{AnthropicBackend, AnthropicConfig};
 pub use config::{LlmConfig, LlmProvider};
 pub use gemini::{GeminiBackend, GeminiConfig};
