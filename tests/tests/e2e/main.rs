@@ -11,6 +11,7 @@ mod fake_kube_reads;
 mod fallback;
 mod faults;
 mod history;
+mod llm_anonymize;
 mod llm_anthropic;
 mod llm_gemini;
 mod llm_ollama;
