@@ -14,6 +14,7 @@ mod history;
 mod llm_anonymize;
 mod llm_anthropic;
 mod llm_gemini;
+mod llm_injection;
 mod llm_ollama;
 mod llm_openai;
 mod repl;
