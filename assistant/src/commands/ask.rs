@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Read, Write};
 use anyhow::Context as _;
 use shipmate_manifests::parse::Limits;
 use shipmate_plugins::{
-    BackendError, BackendOptions, ManualReason, NoProgress, Proposal, Registry, Status,
+    BackendError, BackendOptions, NoProgress, Proposal, Registry, Status,
 };
 
 use crate::cli::{AskArgs, Output, SessionArgs};
@@ -132,13 +132,9 @@ pub fn session(
 /// The text that ends a turn: the manual steps when the proposal was handed over, or why
 /// nothing happened when it was blocked or needs input; `None` otherwise.
 pub fn footer(proposal: &Proposal, outcome: &Outcome, style: Style) -> Option<String> {
-    let handover = handover(outcome).or_else(|| {
-        (proposal.status != Status::Proposed).then_some(Handover {
-            reason: ManualReason::NoApply,
-            write_failed: false,
-        })
-    })?;
-    Some(render::proposal::manual_steps(proposal, handover, style))
+    render::proposal::not_proposed(proposal, style).or_else(|| {
+        handover(outcome).map(|h| render::proposal::manual_steps(proposal, h, style))
+    })
 }
 
 /// The manual-steps footer for an outcome that handed the proposal over.
