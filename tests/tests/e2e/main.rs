@@ -17,6 +17,7 @@ mod llm_gemini;
 mod llm_injection;
 mod llm_ollama;
 mod llm_openai;
+mod llm_repl;
 mod repl;
 mod undo;
 mod validate;
