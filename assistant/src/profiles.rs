@@ -127,6 +127,7 @@ pub fn resolve(
         model: model_flag.map(str::to_owned).or(profile.model),
         base_url: profile.base_url,
         api_key_env: profile.api_key_env,
+        stream: false,
     };
     (backend, options)
 }

@@ -28,6 +28,10 @@ impl Request {
 pub trait Progress: Send {
     /// Reports what the backend is doing now.
     fn update(&mut self, message: &str);
+
+    /// Shows the next piece of the model's explanation as it streams in (the proposal's
+    /// summary, decoded). Ignored by default.
+    fn answer(&mut self, _text: &str) {}
 }
 
 /// A [`Progress`] sink that discards everything.
@@ -141,6 +145,12 @@ impl<'a> Context<'a> {
     pub fn with_anonymizer(mut self, anonymizer: Option<&'a mut Anonymizer>) -> Self {
         self.anonymizer = anonymizer;
         self
+    }
+
+    /// A sink for the model's explanation as it streams in: to the progress sink, with real
+    /// names for placeholders under `--anonymize`.
+    pub fn answer_stream(&mut self) -> crate::llm::stream::AnswerStream<'_> {
+        crate::llm::stream::AnswerStream::new(&mut *self.progress, self.anonymizer.as_deref())
     }
 
     /// The session's name map, when `--anonymize` is on.

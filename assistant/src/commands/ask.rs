@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Read, Write};
 use anyhow::Context as _;
 use shipmate_manifests::parse::Limits;
 use shipmate_plugins::{
-    BackendError, BackendOptions, NoProgress, Proposal, Registry, Status,
+    BackendError, BackendOptions, NoProgress, Progress, Proposal, Registry, Status,
 };
 
 use crate::cli::{AskArgs, Output, SessionArgs};
@@ -31,10 +31,21 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::Usage);
     };
-    let Some(mut session) = session_from(&args.session)? else {
+    // The explanation streams to a person reading the text; scripts get the whole answer.
+    let stream = args.output == Output::Text && std::io::stdout().is_terminal();
+    let Some(mut session) = session_from(&args.session, stream)? else {
         return Ok(ExitCode::Usage);
     };
-    let mut proposal = session.propose(&text, &mut NoProgress)?;
+    let mut proposal = if stream {
+        let mut shown = StreamedAnswer::default();
+        let proposal = session.propose(&text, &mut shown);
+        if shown.0 {
+            println!();
+        }
+        proposal?
+    } else {
+        session.propose(&text, &mut NoProgress)?
+    };
 
     let mut ui = AskUi::new(args.output);
     if args.output == Output::Text {
@@ -66,9 +77,24 @@ pub fn exit_code(outcome: &Outcome, status: Status) -> ExitCode {
     }
 }
 
+/// Prints the model's explanation on stdout as it streams in; remembers whether it printed.
+#[derive(Debug, Default)]
+struct StreamedAnswer(bool);
+
+impl Progress for StreamedAnswer {
+    fn update(&mut self, _message: &str) {}
+
+    fn answer(&mut self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        self.0 = true;
+    }
+}
+
 /// A session for the backend, namespace, gate and cluster flags of `ask` and the REPL; `None`
-/// (after saying why) when the backend is unknown.
-pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
+/// (after saying why) when the backend is unknown. With `stream`, LLM backends stream their
+/// answers so that the explanation shows as it arrives.
+pub fn session_from(args: &SessionArgs, stream: bool) -> anyhow::Result<Option<Session>> {
     let profile = match crate::profiles::config_path() {
         Some(path) => {
             let config = crate::profiles::load(&path)?;
@@ -79,11 +105,12 @@ pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
         }
         None => None,
     };
-    let (name, backend) = crate::profiles::resolve(
+    let (name, mut backend) = crate::profiles::resolve(
         args.backend.as_deref(),
         args.model.as_deref(),
         profile.as_ref(),
     );
+    backend.stream = stream;
     let tool_limits = ToolLimits::new()
         .max_bytes(args.tool_max_bytes)
         .log_tail_lines(args.log_tail)

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::answer::{Checked, declined};
 use super::config::{LlmConfig, LlmProvider};
 use super::prompts;
+use super::stream::AnswerStream;
 use crate::backend::{Backend, Context, Request};
 use crate::error::BackendError;
 use crate::proposal::Proposal;
@@ -53,11 +54,13 @@ pub trait Dialect: Send + Sync {
         chat_start(user)
     }
 
-    /// One model call over `messages`, offering the cluster tools when `with_tools`.
+    /// One model call over `messages`, offering the cluster tools when `with_tools`; a
+    /// streamed answer is shown on `shown` as it arrives.
     async fn complete(
         &self,
         messages: &[Value],
         with_tools: bool,
+        shown: &AnswerStream<'_>,
     ) -> Result<Completion, BackendError>;
 
     /// The messages that record `completion`'s calls and their `results` (one per call).
@@ -137,7 +140,10 @@ pub async fn converse<P: LlmProvider>(
     let (mut runner, mut check) = config.request_state(&req.text, tools);
     loop {
         cx.progress(&config.asking());
-        let completion = dialect.complete(&messages, tools.is_some()).await?;
+        let completion = {
+            let shown = cx.answer_stream();
+            dialect.complete(&messages, tools.is_some(), &shown).await?
+        };
         cx.record_usage(completion.usage);
         if let Some((budget, true)) = cx.token_budget()
             && !completion.calls.is_empty()

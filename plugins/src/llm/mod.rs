@@ -24,6 +24,7 @@ pub mod openai;
 pub mod prompts;
 pub mod retry;
 pub mod sse;
+pub mod stream;
 
 pub use agent::ToolBounds;
 pub use anonymize::Anonymizer;

@@ -60,6 +60,7 @@ fn names_and_namespaces_reach_the_model_as_placeholders_and_come_back_real() {
     let requests = llm.requests();
     assert_eq!(requests.len(), 2, "{p:#}");
 
+    assert!(requests[0].json().get("stream").is_none(), "piped output: not streamed");
     let first = requests[0].text();
     assert!(
         first.contains("Request: why is pod name-2 crashing in namespace ns-1?"),

@@ -41,17 +41,19 @@ fn why_is_it_crashing_gathers_evidence_explains_and_proposes_a_fix_that_waits_fo
     fake.seed(api("5"));
     fake.seed(crashing_pod());
     let llm = FakeLlm::start();
-    llm.push(openai::tool_calls(&[
+    // On a terminal the answers are streamed (and the explanation shown as it arrives).
+    llm.push(openai::tool_calls_stream(&[
         ("describe", json!({"kind": "pod", "name": "api-0"})),
         ("logs", json!({"pod": "api-0"})),
         ("events", json!({"object": "Pod/api-0"})),
     ]));
-    llm.push(openai::chat(
+    llm.push(openai::chat_stream(
         &json!({"status": "proposed",
             "summary": "api-0 crashes because its database pool is exhausted (5 of 5 \
                         connections in use); raise DB_POOL_MAX on deployment api to 20",
             "manifests": [api("20")]})
         .to_string(),
+        40,
     ));
     let sandbox = Sandbox::new();
     let mut cmd = sandbox.shipmate_on(&fake);
@@ -64,6 +66,13 @@ fn why_is_it_crashing_gathers_evidence_explains_and_proposes_a_fix_that_waits_fo
     fake.clear_requests();
 
     repl.line("why is api-0 crashing?");
+    // The explanation streams in before the proposal is shown.
+    let streamed = repl.expect("[proposed]");
+    assert!(
+        streamed.contains("api-0 crashes because its database pool is exhausted (5 of 5"),
+        "{streamed}"
+    );
+    assert!(!streamed.contains("\"summary\""), "only the summary, decoded: {streamed}");
     repl.expect("api-0 crashes because its database pool is exhausted");
     repl.expect("[changed] Deployment/api in namespace default");
     let diff = repl.expect(CONFIRM);
@@ -78,6 +87,7 @@ fn why_is_it_crashing_gathers_evidence_explains_and_proposes_a_fix_that_waits_fo
     // The model got the evidence, masked, capped and marked untrusted.
     let requests = llm.requests();
     assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].json()["stream"], true, "streamed on a terminal");
     let evidence = requests[1].json();
     let tool_answers: Vec<&str> = evidence["messages"]
         .as_array()
