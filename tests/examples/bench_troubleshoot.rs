@@ -205,7 +205,12 @@ fn run_once(backend: &Backend, fake: &FakeCluster, kubeconfig: &std::path::Path)
     let p: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(p["status"], "proposed", "{p}");
     let requests: Vec<Recorded> = llm.requests();
-    assert_eq!(requests.len(), 3, "{}: three model round trips", backend.name);
+    assert_eq!(
+        requests.len(),
+        3,
+        "{}: three model round trips",
+        backend.name
+    );
     let busy = fake.busy();
     let own = |from: Instant, to: Instant| {
         to.saturating_duration_since(from)

@@ -40,6 +40,7 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         let mut shown = StreamedAnswer::default();
         let proposal = session.propose(&text, &mut shown);
         if shown.0 {
+            // A stream that broke off mid-line.
             println!();
         }
         proposal?
@@ -77,7 +78,8 @@ pub fn exit_code(outcome: &Outcome, status: Status) -> ExitCode {
     }
 }
 
-/// Prints the model's explanation on stdout as it streams in; remembers whether it printed.
+/// Prints the model's explanation on stdout as it streams in; remembers whether a line is
+/// left open.
 #[derive(Debug, Default)]
 struct StreamedAnswer(bool);
 
@@ -87,7 +89,7 @@ impl Progress for StreamedAnswer {
     fn answer(&mut self, text: &str) {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-        self.0 = true;
+        self.0 = !text.ends_with('\n');
     }
 }
 
@@ -159,9 +161,8 @@ pub fn session(
 /// The text that ends a turn: the manual steps when the proposal was handed over, or why
 /// nothing happened when it was blocked or needs input; `None` otherwise.
 pub fn footer(proposal: &Proposal, outcome: &Outcome, style: Style) -> Option<String> {
-    render::proposal::not_proposed(proposal, style).or_else(|| {
-        handover(outcome).map(|h| render::proposal::manual_steps(proposal, h, style))
-    })
+    render::proposal::not_proposed(proposal, style)
+        .or_else(|| handover(outcome).map(|h| render::proposal::manual_steps(proposal, h, style)))
 }
 
 /// The manual-steps footer for an outcome that handed the proposal over.

@@ -10,8 +10,8 @@ use shipmate_plugins::Progress;
 /// A spinner that reports the backend's progress messages; cleared when dropped.
 pub struct Spinner {
     bar: Option<ProgressBar>,
-    /// Whether the model's explanation was printed as it streamed in.
-    streamed: bool,
+    /// Whether the model's explanation, streaming in, left a line open.
+    open_line: bool,
 }
 
 impl Spinner {
@@ -20,7 +20,7 @@ impl Spinner {
         if !std::io::stderr().is_terminal() {
             return Spinner {
                 bar: None,
-                streamed: false,
+                open_line: false,
             };
         }
         let bar = ProgressBar::new_spinner();
@@ -31,7 +31,7 @@ impl Spinner {
         bar.enable_steady_tick(Duration::from_millis(100));
         Spinner {
             bar: Some(bar),
-            streamed: false,
+            open_line: false,
         }
     }
 }
@@ -50,7 +50,7 @@ impl Progress for Spinner {
         }
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-        self.streamed = true;
+        self.open_line = !text.ends_with('\n');
     }
 }
 
@@ -59,7 +59,7 @@ impl Drop for Spinner {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        if self.streamed {
+        if self.open_line {
             println!();
         }
     }

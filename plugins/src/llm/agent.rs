@@ -205,26 +205,44 @@ mod tests {
             ..ToolBounds::default()
         };
         let mut runner = ToolRunner::new(Some(&Fixed), bounds);
-        let secret = runner.run("get", r#"{"kind":"secret","name":"db"}"#, None).await;
+        let secret = runner
+            .run("get", r#"{"kind":"secret","name":"db"}"#, None)
+            .await;
         assert!(secret.contains("<untrusted-data source=\"get secret/db\">"));
         assert!(!secret.contains("aHVudGVyMg") && secret.contains("[REDACTED]"));
         let logs = runner.run("logs", r#"{"pod":"api-0"}"#, None).await;
         assert!(logs.len() < 1400, "{}", logs.len());
         let unknown = runner.run("nope", "{}", None).await;
         assert!(unknown.starts_with("Error: unknown tool"), "{unknown}");
-        let missing = runner.run("describe", r#"{"kind":"pod","name":"x"}"#, None).await;
+        let missing = runner
+            .run("describe", r#"{"kind":"pod","name":"x"}"#, None)
+            .await;
         assert!(missing.contains("Error: not found"));
-        assert!(runner.run("get", "{}", None).await.contains("budget exhausted"));
+        assert!(
+            runner
+                .run("get", "{}", None)
+                .await
+                .contains("budget exhausted")
+        );
         assert_eq!(runner.calls(), 3);
         let mut names = Anonymizer::new();
         names.learn("db", crate::llm::anonymize::NameRole::Object);
         let mut runner = ToolRunner::new(Some(&Fixed), bounds);
         let hidden = runner
-            .run("get", r#"{"kind":"secret","name":"name-1"}"#, Some(&mut names))
+            .run(
+                "get",
+                r#"{"kind":"secret","name":"name-1"}"#,
+                Some(&mut names),
+            )
             .await;
         assert!(hidden.contains("get secret/name-1"), "{hidden}");
-        assert!(!hidden.contains("\"db\"") && !hidden.contains("/db"), "{hidden}");
-        let logs = runner.run("logs", r#"{"pod":"api-0"}"#, Some(&mut names)).await;
+        assert!(
+            !hidden.contains("\"db\"") && !hidden.contains("/db"),
+            "{hidden}"
+        );
+        let logs = runner
+            .run("logs", r#"{"pod":"api-0"}"#, Some(&mut names))
+            .await;
         assert!(logs.contains("pod/name-2"), "the pod was learnt: {logs}");
         let mut none = ToolRunner::new(None, bounds);
         assert!(none.run("get", "{}", None).await.contains("No cluster"));

@@ -321,8 +321,7 @@ fn header_columns(line: &str) -> Option<Vec<(usize, Column)>> {
         }
         let start = i;
         // A header cell ends at two spaces (`LAST SEEN` is one cell).
-        while i < chars.len() && !(chars[i] == ' ' && chars.get(i + 1).is_none_or(|c| *c == ' '))
-        {
+        while i < chars.len() && !(chars[i] == ' ' && chars.get(i + 1).is_none_or(|c| *c == ' ')) {
             i += 1;
         }
         let cell: String = chars[start..i].iter().collect();

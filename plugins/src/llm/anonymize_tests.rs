@@ -26,7 +26,11 @@ fn names_get_stable_placeholders_by_role() {
         hidden,
         "deployment name-2 in ns-1, svc name-2.ns-1.svc.cluster.local"
     );
-    assert_eq!(a.hide("web"), "name-2", "the same name, the same placeholder");
+    assert_eq!(
+        a.hide("web"),
+        "name-2",
+        "the same name, the same placeholder"
+    );
 }
 
 #[test]
@@ -60,10 +64,7 @@ fn built_in_namespaces_and_non_names_stay_readable() {
 #[test]
 fn placeholder_shaped_words_in_the_text_keep_the_mapping_reversible() {
     // A namespace really called `ns-1`, and a log line that says `name-2`.
-    let mut a = learnt(&[
-        ("ns-1", NameRole::Namespace),
-        ("prod", NameRole::Namespace),
-    ]);
+    let mut a = learnt(&[("ns-1", NameRole::Namespace), ("prod", NameRole::Namespace)]);
     assert_eq!(a.placeholder("prod"), Some("ns-2"));
     let text = "prod and ns-1 and name-3 and ns-2";
     let hidden = a.hide(text);
@@ -74,7 +75,8 @@ fn placeholder_shaped_words_in_the_text_keep_the_mapping_reversible() {
 #[test]
 fn reveal_maps_issued_placeholders_and_keeps_invented_names() {
     let a = learnt(&[("shop", NameRole::Namespace), ("web", NameRole::Object)]);
-    let answer = r#"{"metadata":{"name":"name-2-cache","namespace":"ns-1"},"x":"name-9","y":"redis"}"#;
+    let answer =
+        r#"{"metadata":{"name":"name-2-cache","namespace":"ns-1"},"x":"name-9","y":"redis"}"#;
     assert_eq!(
         a.reveal(answer),
         r#"{"metadata":{"name":"web-cache","namespace":"shop"},"x":"name-9","y":"redis"}"#
@@ -88,7 +90,8 @@ fn requests_and_proposals_teach_their_names() {
     assert!(a.placeholder("api-0").is_some(), "{a:?}");
     assert!(a.placeholder("payments").unwrap().starts_with("ns-"));
     let mut p = Proposal::new("openai", "r", Status::Proposed, "s");
-    p.manifests.push(serde_json::json!({"kind": "Namespace", "metadata": {"name": "acme"}}));
+    p.manifests
+        .push(serde_json::json!({"kind": "Namespace", "metadata": {"name": "acme"}}));
     p.manifests.push(serde_json::json!({"kind": "Service",
         "metadata": {"name": "checkout", "namespace": "acme"}}));
     for argv in [
@@ -97,7 +100,10 @@ fn requests_and_proposals_teach_their_names() {
         &["kubectl", "delete", "namespace", "legacy"],
         &["kubectl", "set", "env", "deployment/frontend", "DB_POOL=2"],
     ] {
-        p.actions.push(Action::new(argv.iter().map(|s| s.to_string()).collect(), "r"));
+        p.actions.push(Action::new(
+            argv.iter().map(|s| s.to_string()).collect(),
+            "r",
+        ));
     }
     a.learn_proposal(&p);
     for (name, prefix) in [
@@ -108,7 +114,9 @@ fn requests_and_proposals_teach_their_names() {
         ("frontend", "name-"),
         ("legacy", "ns-"),
     ] {
-        let got = a.placeholder(name).unwrap_or_else(|| panic!("{name}: {a:?}"));
+        let got = a
+            .placeholder(name)
+            .unwrap_or_else(|| panic!("{name}: {a:?}"));
         assert!(got.starts_with(prefix), "{name}: {got}");
     }
     for word in ["restart", "rollout", "env", "DB_POOL=2", "logs"] {
@@ -133,23 +141,40 @@ fn tool_answers_teach_the_names_they_show() {
          billing    2m         Warning  BackOff  Pod/invoicer-1  4      Back-off restarting\n",
     );
     let describe = ToolCall::parse("describe", r#"{"kind":"pod","name":"x"}"#).unwrap();
-    a.learn_answer(&describe, "Name:       orders-1\nNamespace:  sales\nStatus:     Running\n");
+    a.learn_answer(
+        &describe,
+        "Name:       orders-1\nNamespace:  sales\nStatus:     Running\n",
+    );
     let get = ToolCall::parse("get", r#"{"kind":"deploy","name":"y"}"#).unwrap();
     a.learn_answer(
         &get,
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger\n  namespace: finance\n  labels:\n    app: ledger\nspec:\n  template:\n    spec:\n      containers:\n      - name: http\n",
     );
     for name in [
-        "shop", "api-7d9f-xk2", "cart-0", "billing", "invoicer-1", "orders-1", "sales", "x",
-        "ledger", "finance", "y",
+        "shop",
+        "api-7d9f-xk2",
+        "cart-0",
+        "billing",
+        "invoicer-1",
+        "orders-1",
+        "sales",
+        "x",
+        "ledger",
+        "finance",
+        "y",
     ] {
         assert!(a.placeholder(name).is_some(), "{name}: {a:?}");
     }
-    for word in ["READY", "Running", "BackOff", "Warning", "http", "app", "pod", "pods"] {
+    for word in [
+        "READY", "Running", "BackOff", "Warning", "http", "app", "pod", "pods",
+    ] {
         assert!(a.placeholder(word).is_none(), "{word}");
     }
     let resources = ToolCall::parse("api_resources", "").unwrap();
-    a.learn_answer(&resources, "NAME  SHORTNAMES  KIND\ndeployments  deploy  Deployment\n");
+    a.learn_answer(
+        &resources,
+        "NAME  SHORTNAMES  KIND\ndeployments  deploy  Deployment\n",
+    );
     assert!(a.placeholder("deployments").is_none(), "types are no names");
 }
 

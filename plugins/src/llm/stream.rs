@@ -104,15 +104,20 @@ impl<'a> AnswerStream<'a> {
             None => ready.to_owned(),
         };
         let chars = text.chars().count();
+        let mut fresh = String::new();
         if chars > s.this_attempt {
-            let fresh: String = text.chars().skip(s.shown.max(s.this_attempt)).collect();
+            fresh = text.chars().skip(s.shown.max(s.this_attempt)).collect();
             s.this_attempt = chars;
-            if chars > s.shown {
-                s.shown = chars;
-                if let Some(progress) = s.progress.as_deref_mut() {
-                    progress.answer(&fresh);
-                }
-            }
+            s.shown = s.shown.max(chars);
+        }
+        if complete {
+            // The explanation ends its line (a repair round's comes on the next).
+            fresh.push('\n');
+        }
+        if !fresh.is_empty()
+            && let Some(progress) = s.progress.as_deref_mut()
+        {
+            progress.answer(&fresh);
         }
         s.done = complete;
     }
@@ -206,7 +211,7 @@ mod tests {
             let shown = feed(&refs, None);
             assert_eq!(
                 shown.concat(),
-                "api-0 \"crashes\": the pool\nis full é",
+                "api-0 \"crashes\": the pool\nis full é\n",
                 "pieces of {size}"
             );
             if size < 5 {
@@ -227,7 +232,7 @@ mod tests {
             &[r#"{"summary":"restart name-1"#, r#"2 now"}"#],
             Some(&names),
         );
-        assert_eq!(shown.concat(), "restart web now");
+        assert_eq!(shown.concat(), "restart web now\n");
         assert!(!shown.iter().any(|s| s.contains("name-")), "{shown:?}");
     }
 
@@ -239,6 +244,6 @@ mod tests {
         stream.restart();
         stream.push(r#"{"summary":"the pool is full"}"#);
         drop(stream);
-        assert_eq!(shown.0.concat(), "the pool is full");
+        assert_eq!(shown.0.concat(), "the pool is full\n");
     }
 }

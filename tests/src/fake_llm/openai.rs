@@ -79,7 +79,10 @@ pub fn tool_calls_stream(calls: &[(&str, Value)]) -> Reply {
                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
         .to_string()
     };
-    let mut out = vec![chunk(json!({"role": "assistant", "content": null}), Value::Null)];
+    let mut out = vec![chunk(
+        json!({"role": "assistant", "content": null}),
+        Value::Null,
+    )];
     for (i, (name, args)) in calls.iter().enumerate() {
         let args = args.to_string();
         let (head, tail) = args.split_at(args.len() / 2);

@@ -33,7 +33,10 @@ fn names_and_namespaces_reach_the_model_as_placeholders_and_come_back_real() {
     // only ever sees those.
     llm.push(openai::tool_calls(&[
         ("logs", json!({"pod": "name-2", "namespace": "ns-1"})),
-        ("describe", json!({"kind": "pod", "name": "name-2", "namespace": "ns-1"})),
+        (
+            "describe",
+            json!({"kind": "pod", "name": "name-2", "namespace": "ns-1"}),
+        ),
     ]));
     llm.push(openai::chat(
         &json!({"status": "proposed",
@@ -60,7 +63,10 @@ fn names_and_namespaces_reach_the_model_as_placeholders_and_come_back_real() {
     let requests = llm.requests();
     assert_eq!(requests.len(), 2, "{p:#}");
 
-    assert!(requests[0].json().get("stream").is_none(), "piped output: not streamed");
+    assert!(
+        requests[0].json().get("stream").is_none(),
+        "piped output: not streamed"
+    );
     let first = requests[0].text();
     assert!(
         first.contains("Request: why is pod name-2 crashing in namespace ns-1?"),
@@ -68,7 +74,10 @@ fn names_and_namespaces_reach_the_model_as_placeholders_and_come_back_real() {
     );
     let second = requests[1].text();
     // The tools ran on the real pod (mapped back), and their answers were anonymized.
-    assert!(second.contains("panic: cannot reach the ledger"), "{second}");
+    assert!(
+        second.contains("panic: cannot reach the ledger"),
+        "{second}"
+    );
     assert!(
         second.contains("name-2 starting; 3 checkouts pending"),
         "whole words only: {second}"
@@ -82,15 +91,27 @@ fn names_and_namespaces_reach_the_model_as_placeholders_and_come_back_real() {
     }
 
     // The proposal names the real objects; the model's own name (`ledger-db`) is kept.
-    assert_eq!(p["summary"].as_str().unwrap(),
-        "checkout-api-0 in payments cannot reach its database; add the missing service");
+    assert_eq!(
+        p["summary"].as_str().unwrap(),
+        "checkout-api-0 in payments cannot reach its database; add the missing service"
+    );
     assert_eq!(p["manifests"][0]["metadata"]["namespace"], "payments");
     assert_eq!(p["manifests"][0]["metadata"]["name"], "ledger-db");
     assert_eq!(
         p["actions"][0]["argv"],
-        json!(["kubectl", "delete", "pod", "checkout-api-0", "-n", "payments"])
+        json!([
+            "kubectl",
+            "delete",
+            "pod",
+            "checkout-api-0",
+            "-n",
+            "payments"
+        ])
     );
-    assert_eq!(p["actions"][0]["reason"], "restart checkout-api-0 after the fix");
+    assert_eq!(
+        p["actions"][0]["reason"],
+        "restart checkout-api-0 after the fix"
+    );
     assert_eq!(p["request"], request);
 }
 
@@ -110,5 +131,8 @@ fn without_the_flag_names_are_sent_as_they_are() {
         .unwrap();
     let _ = stdout_json(&out);
     let sent = llm.requests()[0].text();
-    assert!(sent.contains("deployment checkout in namespace payments"), "{sent}");
+    assert!(
+        sent.contains("deployment checkout in namespace payments"),
+        "{sent}"
+    );
 }

@@ -228,7 +228,10 @@ fn an_ungated_mutation_the_model_was_talked_into_waits_for_a_confirmation() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("kubectl scale deployment/web --replicas=0"), "{stdout}");
+    assert!(
+        stdout.contains("kubectl scale deployment/web --replicas=0"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("nothing was applied (there was no terminal to confirm on"),
         "handed over unconfirmed: {stdout}"

@@ -72,7 +72,10 @@ fn why_is_it_crashing_gathers_evidence_explains_and_proposes_a_fix_that_waits_fo
         streamed.contains("api-0 crashes because its database pool is exhausted (5 of 5"),
         "{streamed}"
     );
-    assert!(!streamed.contains("\"summary\""), "only the summary, decoded: {streamed}");
+    assert!(
+        !streamed.contains("\"summary\""),
+        "only the summary, decoded: {streamed}"
+    );
     repl.expect("api-0 crashes because its database pool is exhausted");
     repl.expect("[changed] Deployment/api in namespace default");
     let diff = repl.expect(CONFIRM);
@@ -102,7 +105,11 @@ fn why_is_it_crashing_gathers_evidence_explains_and_proposes_a_fix_that_waits_fo
         assert!(!answer.contains("s3cr3t-pty"), "masked: {answer}");
         assert!(answer.len() < CAP + 600, "capped: {} bytes", answer.len());
     }
-    assert!(tool_answers[1].contains("FATAL pool exhausted"), "{}", tool_answers[1]);
+    assert!(
+        tool_answers[1].contains("FATAL pool exhausted"),
+        "{}",
+        tool_answers[1]
+    );
     assert!(
         tool_answers[1].contains("earlier bytes cut at the 2048-byte cap"),
         "{}",
