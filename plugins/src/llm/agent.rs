@@ -78,9 +78,9 @@ impl<'a> ToolRunner<'a> {
         &mut self,
         name: &str,
         arguments: &str,
-        mut names: Option<&mut Anonymizer>,
+        names: Option<&mut Anonymizer>,
     ) -> String {
-        let Some(names) = names.as_deref_mut() else {
+        let Some(names) = names else {
             return self.answer(name, arguments, None).await;
         };
         let arguments = names.reveal(arguments);
