@@ -72,6 +72,8 @@ fn calls() -> [Vec<(&'static str, Value)>; 2] {
 /// One backend: its name, how to script the fake, and the environment that points at it.
 struct Backend {
     name: &'static str,
+    /// Extra flags (`--anonymize`).
+    flags: &'static [&'static str],
     script: fn(&FakeLlm),
     env: fn(&FakeLlm) -> Vec<(&'static str, String)>,
 }
@@ -80,6 +82,7 @@ fn backends() -> Vec<Backend> {
     vec![
         Backend {
             name: "openai",
+            flags: &[],
             script: |llm| {
                 for turn in calls() {
                     llm.push(openai::tool_calls(&turn));
@@ -95,6 +98,7 @@ fn backends() -> Vec<Backend> {
         },
         Backend {
             name: "anthropic",
+            flags: &[],
             script: |llm| {
                 for turn in calls() {
                     llm.push(anthropic::tool_use(&turn));
@@ -110,6 +114,7 @@ fn backends() -> Vec<Backend> {
         },
         Backend {
             name: "gemini",
+            flags: &[],
             script: |llm| {
                 for turn in calls() {
                     llm.push(gemini::function_calls(&turn));
@@ -125,6 +130,7 @@ fn backends() -> Vec<Backend> {
         },
         Backend {
             name: "ollama",
+            flags: &[],
             script: |llm| {
                 for turn in calls() {
                     llm.push(ollama::tool_calls(&turn));
@@ -137,6 +143,14 @@ fn backends() -> Vec<Backend> {
             },
         },
     ]
+}
+
+/// The openai row again, with `--anonymize`.
+fn anonymized() -> Backend {
+    Backend {
+        flags: &["--anonymize"],
+        ..backends().remove(0)
+    }
 }
 
 /// The time within `[from, to]` that the API server was busy answering (intervals merged).
@@ -185,6 +199,7 @@ fn run_once(backend: &Backend, fake: &FakeCluster, kubeconfig: &std::path::Path)
     (backend.script)(&llm);
     let mut cmd = std::process::Command::new(shipmate_e2e::binary());
     cmd.args(["ask", "--backend", backend.name, "--no-apply", "-o", "json"])
+        .args(backend.flags)
         .arg("why is api-0 crashing?")
         .env("KUBECONFIG", kubeconfig)
         .env("XDG_STATE_HOME", scratch.path().join("state"))
@@ -260,27 +275,24 @@ fn main() {
         LOG_BYTES / (1024 * 1024)
     );
     println!(
-        "{:<10} {:>6} {:>26} {:>9} {:>8} {:>12} {:>13} {:>13} {:>9} {:>9} {:>7}",
+        "{:<10} {:>5} {:>22} {:>7} {:>8} {:>11} {:>14} {:>14} {:>10} {:>9} {:>6}",
         "backend",
         "trips",
         "bytes sent per request",
         "bytes",
         "~tokens",
         "tool answer",
-        "own/trip med",
-        "own/trip max",
+        "own, 1st trip",
+        "own, 2nd trip",
         "start-up",
         "finish",
         "leaked"
     );
-    for backend in backends() {
+    for backend in backends().into_iter().chain([anonymized()]) {
         let results: Vec<Run> = (0..runs)
             .map(|_| run_once(&backend, &fake, &kubeconfig))
             .collect();
-        let trips: Vec<Duration> = results
-            .iter()
-            .flat_map(|r| r.round_trips.iter().copied())
-            .collect();
+        let trip = |i: usize| median(results.iter().map(|r| r.round_trips[i]).collect());
         let last = results.last().expect("at least one run");
         let total: usize = last.bodies.iter().sum();
         let per_request = last
@@ -290,15 +302,23 @@ fn main() {
             .collect::<Vec<_>>()
             .join("/");
         println!(
-            "{:<10} {:>6} {:>26} {:>9} {:>8} {:>12} {:>10} ms {:>10} ms {:>6} ms {:>6} ms {:>7}",
-            backend.name,
+            "{:<10} {:>5} {:>22} {:>7} {:>8} {:>11} {:>11} ms {:>11} ms {:>7} ms {:>6} ms {:>6}",
+            format!(
+                "{}{}",
+                backend.name,
+                if backend.flags.is_empty() {
+                    ""
+                } else {
+                    "+anon"
+                }
+            ),
             last.bodies.len(),
             per_request,
             total,
             total / 4,
             last.largest_tool_answer,
-            ms(median(trips.clone())),
-            ms(trips.iter().copied().max().unwrap_or_default()),
+            ms(trip(0)),
+            ms(trip(1)),
             ms(median(results.iter().map(|r| r.startup).collect())),
             ms(median(results.iter().map(|r| r.finish).collect())),
             results.iter().any(|r| r.leaked),
@@ -311,7 +331,8 @@ fn main() {
         );
     }
     println!(
-        "own/trip: shipmate's time between a model answer and its next request, API-server \
-         time excluded; start-up: spawn to first request; finish: last answer to exit (medians)"
+        "own: shipmate's time from a model answer to its next request, API-server time \
+         excluded (1st trip: reads describe + the 10 MB log's tail; 2nd: events); start-up: \
+         spawn to first request; finish: last answer to exit; medians"
     );
 }
