@@ -141,7 +141,7 @@ pub struct SessionArgs {
     pub list_rows: usize,
     /// Replace object names and namespaces with stable placeholders (`ns-1`, `name-2`) in
     /// everything sent to a model, and map them back in its answer (LLM backends).
-    #[arg(long, env = "SHIPMATE_ANONYMIZE")]
+    #[arg(long, env = "SHIPMATE_ANONYMIZE", value_parser = clap::builder::BoolishValueParser::new())]
     pub anonymize: bool,
     /// Default namespace for requests.
     #[arg(long, short = 'n', value_name = "NAMESPACE")]

@@ -136,3 +136,38 @@ fn without_the_flag_names_are_sent_as_they_are() {
         "{sent}"
     );
 }
+
+#[test]
+fn the_environment_and_a_profile_turn_it_on_too() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.work().join("config");
+    std::fs::create_dir_all(config.join("shipmate")).unwrap();
+    let request = "scale deployment checkout in namespace payments to 3";
+    for (env, profile) in [(Some("1"), ""), (None, ", anonymize: true")] {
+        let llm = FakeLlm::start();
+        llm.push(openai::chat(r#"{"status":"not_understood","summary":"?"}"#));
+        std::fs::write(
+            config.join("shipmate/config.yaml"),
+            format!(
+                "default_profile: lab\nprofiles:\n  lab: {{backend: openai, base_url: '{}'{profile}}}\n",
+                llm.base_url()
+            ),
+        )
+        .unwrap();
+        let mut cmd = sandbox.shipmate();
+        cmd.env("XDG_CONFIG_HOME", &config)
+            .env("OPENAI_API_KEY", "sk-e2e-0123456789abcdefghij")
+            .args(["ask", "--no-apply", "-o", "json", request])
+            .stdin(std::process::Stdio::null());
+        if let Some(value) = env {
+            cmd.env("SHIPMATE_ANONYMIZE", value);
+        }
+        let out = cmd.output().unwrap();
+        let _ = stdout_json(&out);
+        let sent = llm.requests()[0].text();
+        assert!(
+            sent.contains("deployment name-2 in namespace ns-1"),
+            "{env:?} {profile}: {sent}"
+        );
+    }
+}
