@@ -148,6 +148,10 @@ pub struct SessionArgs {
     /// Most rows of one list a model gets.
     #[arg(long, value_name = "ROWS", default_value_t = 200)]
     pub list_rows: usize,
+    /// Replace object names and namespaces with stable placeholders (`ns-1`, `name-2`) in
+    /// everything sent to a model, and map them back in its answer (LLM backends).
+    #[arg(long, env = "SHIPMATE_ANONYMIZE", value_parser = clap::builder::BoolishValueParser::new())]
+    pub anonymize: bool,
     /// Default namespace for requests.
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
     pub namespace: Option<String>,
@@ -215,6 +219,7 @@ impl ClusterArgs {
             repair_rounds: 2,
             max_tokens: None,
             llm_timeout: std::time::Duration::from_secs(300),
+            anonymize: false,
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct Profile {
     pub base_url: Option<String>,
     /// The environment variable holding the API key (never the key itself).
     pub api_key_env: Option<String>,
+    /// Always `--anonymize` with this profile.
+    #[serde(default)]
+    pub anonymize: bool,
 }
 
 /// The config file.
@@ -124,6 +127,7 @@ pub fn resolve(
         model: model_flag.map(str::to_owned).or(profile.model),
         base_url: profile.base_url,
         api_key_env: profile.api_key_env,
+        stream: false,
     };
     (backend, options)
 }

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use shipmate_manifests::gates::ResourceDefaults;
 
 use crate::error::BackendError;
+use crate::llm::Anonymizer;
 use crate::proposal::Proposal;
 use crate::tools::ClusterTools;
 use crate::usage::Usage;
@@ -27,6 +28,10 @@ impl Request {
 pub trait Progress: Send {
     /// Reports what the backend is doing now.
     fn update(&mut self, message: &str);
+
+    /// Shows the next piece of the model's explanation as it streams in (the proposal's
+    /// summary, decoded). Ignored by default.
+    fn answer(&mut self, _text: &str) {}
 }
 
 /// A [`Progress`] sink that discards everything.
@@ -48,6 +53,7 @@ pub struct Context<'a> {
     usage: Usage,
     tools: Option<&'a dyn ClusterTools>,
     token_budget: Option<u64>,
+    anonymizer: Option<&'a mut Anonymizer>,
 }
 
 impl<'a> Context<'a> {
@@ -61,6 +67,7 @@ impl<'a> Context<'a> {
             usage: Usage::default(),
             tools: None,
             token_budget: None,
+            anonymizer: None,
         }
     }
 
@@ -96,7 +103,7 @@ impl<'a> Context<'a> {
     }
 
     /// Earlier proposals of this session, oldest first.
-    pub fn history(&self) -> &[Proposal] {
+    pub fn history(&self) -> &'a [Proposal] {
         self.history
     }
 
@@ -131,6 +138,26 @@ impl<'a> Context<'a> {
         self.tools
     }
 
+    /// Turns on `--anonymize` with the session's name map: an LLM backend replaces object
+    /// names and namespaces with its placeholders in everything it sends, and maps them back
+    /// in the answer.
+    #[must_use]
+    pub fn with_anonymizer(mut self, anonymizer: Option<&'a mut Anonymizer>) -> Self {
+        self.anonymizer = anonymizer;
+        self
+    }
+
+    /// A sink for the model's explanation as it streams in: to the progress sink, with real
+    /// names for placeholders under `--anonymize`.
+    pub fn answer_stream(&mut self) -> crate::llm::stream::AnswerStream<'_> {
+        crate::llm::stream::AnswerStream::new(&mut *self.progress, self.anonymizer.as_deref())
+    }
+
+    /// The session's name map, when `--anonymize` is on.
+    pub fn anonymizer(&mut self) -> Option<&mut Anonymizer> {
+        self.anonymizer.as_deref_mut()
+    }
+
     /// Adds the usage of a model call to the meter.
     pub fn record_usage(&mut self, usage: Usage) {
         self.usage.add(usage);
@@ -148,6 +175,7 @@ impl std::fmt::Debug for Context<'_> {
             .field("namespace", &self.namespace)
             .field("history", &self.history.len())
             .field("tools", &self.tools.is_some())
+            .field("anonymize", &self.anonymizer.is_some())
             .finish_non_exhaustive()
     }
 }

@@ -21,6 +21,9 @@ pub struct BackendOptions {
     /// The environment variable that holds the API key, instead of the backend's own
     /// (`OPENAI_API_KEY`…). A name, never a key.
     pub api_key_env: Option<String>,
+    /// Ask the provider to stream its answer, so that the explanation can be shown as it
+    /// arrives (on a terminal).
+    pub stream: bool,
 }
 
 /// Builds a backend.
@@ -126,6 +129,9 @@ fn with_options<P: LlmProvider>(mut config: LlmConfig<P>, opts: &BackendOptions)
     }
     if let Some(var) = &opts.api_key_env {
         config = config.api_key(ApiKey::from_env(var));
+    }
+    if opts.stream {
+        config = config.stream(true);
     }
     config
 }

@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Read, Write};
 use anyhow::Context as _;
 use shipmate_manifests::parse::Limits;
 use shipmate_plugins::{
-    BackendError, BackendOptions, ManualReason, NoProgress, Proposal, Registry, Status,
+    BackendError, BackendOptions, NoProgress, Progress, Proposal, Registry, Status,
 };
 
 use crate::cli::{AskArgs, Output, SessionArgs};
@@ -31,10 +31,22 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::Usage);
     };
-    let Some(mut session) = session_from(&args.session)? else {
+    // The explanation streams to a person reading the text; scripts get the whole answer.
+    let stream = args.output == Output::Text && std::io::stdout().is_terminal();
+    let Some(mut session) = session_from(&args.session, stream)? else {
         return Ok(ExitCode::Usage);
     };
-    let mut proposal = session.propose(&text, &mut NoProgress)?;
+    let mut proposal = if stream {
+        let mut shown = StreamedAnswer::default();
+        let proposal = session.propose(&text, &mut shown);
+        if shown.0 {
+            // A stream that broke off mid-line.
+            println!();
+        }
+        proposal?
+    } else {
+        session.propose(&text, &mut NoProgress)?
+    };
 
     let mut ui = AskUi::new(args.output);
     if args.output == Output::Text {
@@ -66,9 +78,25 @@ pub fn exit_code(outcome: &Outcome, status: Status) -> ExitCode {
     }
 }
 
+/// Prints the model's explanation on stdout as it streams in; remembers whether a line is
+/// left open.
+#[derive(Debug, Default)]
+struct StreamedAnswer(bool);
+
+impl Progress for StreamedAnswer {
+    fn update(&mut self, _message: &str) {}
+
+    fn answer(&mut self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        self.0 = !text.ends_with('\n');
+    }
+}
+
 /// A session for the backend, namespace, gate and cluster flags of `ask` and the REPL; `None`
-/// (after saying why) when the backend is unknown.
-pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
+/// (after saying why) when the backend is unknown. With `stream`, LLM backends stream their
+/// answers so that the explanation shows as it arrives.
+pub fn session_from(args: &SessionArgs, stream: bool) -> anyhow::Result<Option<Session>> {
     let profile = match crate::profiles::config_path() {
         Some(path) => {
             let config = crate::profiles::load(&path)?;
@@ -79,11 +107,12 @@ pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
         }
         None => None,
     };
-    let (name, backend) = crate::profiles::resolve(
+    let (name, mut backend) = crate::profiles::resolve(
         args.backend.as_deref(),
         args.model.as_deref(),
         profile.as_ref(),
     );
+    backend.stream = stream;
     let tool_limits = ToolLimits::new()
         .max_bytes(args.tool_max_bytes)
         .log_tail_lines(args.log_tail)
@@ -100,6 +129,7 @@ pub fn session_from(args: &SessionArgs) -> anyhow::Result<Option<Session>> {
         s.options.repair_rounds = args.repair_rounds;
         s.options.max_tokens = args.max_tokens;
         s.options.llm_timeout = std::time::Duration::from_secs(args.llm_timeout.max(1));
+        s.options.anonymize = args.anonymize || profile.as_ref().is_some_and(|p| p.anonymize);
         s
     }))
 }
@@ -131,13 +161,8 @@ pub fn session(
 /// The text that ends a turn: the manual steps when the proposal was handed over, or why
 /// nothing happened when it was blocked or needs input; `None` otherwise.
 pub fn footer(proposal: &Proposal, outcome: &Outcome, style: Style) -> Option<String> {
-    let handover = handover(outcome).or_else(|| {
-        (proposal.status != Status::Proposed).then_some(Handover {
-            reason: ManualReason::NoApply,
-            write_failed: false,
-        })
-    })?;
-    Some(render::proposal::manual_steps(proposal, handover, style))
+    render::proposal::not_proposed(proposal, style)
+        .or_else(|| handover(outcome).map(|h| render::proposal::manual_steps(proposal, h, style)))
 }
 
 /// The manual-steps footer for an outcome that handed the proposal over.

@@ -42,7 +42,7 @@ fn run_helm(args: &DraftHelmArgs) -> anyhow::Result<ExitCode> {
             Err(code) => return Ok(code),
         }
     } else if !args.request.is_empty() {
-        let Some(mut session) = ask::session_from(&session_args(args)?)? else {
+        let Some(mut session) = ask::session_from(&session_args(args)?, false)? else {
             return Ok(ExitCode::Usage);
         };
         session.propose(&args.request.join(" "), &mut NoProgress)?

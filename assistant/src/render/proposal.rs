@@ -90,27 +90,27 @@ pub fn findings(p: &Proposal, style: Style) -> String {
     out
 }
 
+/// Why nothing was applied when the proposal itself stops there (blocked, needs input, not
+/// understood); `None` for a proposal that could be applied.
+pub fn not_proposed(p: &Proposal, style: Style) -> Option<String> {
+    match p.status {
+        Status::Blocked => Some(format!(
+            "{} Nothing was applied: a gate blocks this proposal (see the findings).\n",
+            style.paint(Tone::Bad, "✗")
+        )),
+        Status::NeedsInput | Status::NotUnderstood => {
+            Some("Nothing was proposed. Ask again with the missing details.\n".to_owned())
+        }
+        Status::Proposed => None,
+    }
+}
+
 /// The manual fallback: nothing was applied; here is where the files are and what to run.
 pub fn manual_steps(p: &Proposal, handover: Handover, style: Style) -> String {
-    let mut out = String::new();
-    match p.status {
-        Status::Blocked => {
-            let _ = writeln!(
-                out,
-                "{} Nothing was applied: a gate blocks this proposal (see the findings).",
-                style.paint(Tone::Bad, "✗")
-            );
-            return out;
-        }
-        Status::NeedsInput | Status::NotUnderstood => {
-            let _ = writeln!(
-                out,
-                "Nothing was proposed. Ask again with the missing details."
-            );
-            return out;
-        }
-        Status::Proposed => {}
+    if let Some(why) = not_proposed(p, style) {
+        return why;
     }
+    let mut out = String::new();
     let heading = style.paint(Tone::Bold, "Manual steps:");
     let reason = handover.reason.describe();
     let commands: Vec<Vec<String>> = match &p.applied {

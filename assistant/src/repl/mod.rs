@@ -35,7 +35,9 @@ use ui::ReplUi;
 
 /// Runs the REPL until `/exit` or end of input.
 pub fn run(args: &ReplArgs) -> anyhow::Result<ExitCode> {
-    let Some(session) = crate::commands::ask::session_from(&args.session)? else {
+    // On a terminal the model's explanation streams in as it is written.
+    let stream = std::io::stdout().is_terminal();
+    let Some(session) = crate::commands::ask::session_from(&args.session, stream)? else {
         return Ok(ExitCode::Usage);
     };
     Repl::new(session)?.run()

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 use shipmate_manifests::{Constitution, SchemaSet};
+use shipmate_plugins::llm::Anonymizer;
 use shipmate_plugins::{
     Backend, BackendOptions, ClusterTools, Context, Progress, Proposal, Request, Status, Usage,
 };
@@ -62,6 +63,8 @@ pub struct SessionOptions {
     pub llm_timeout: std::time::Duration,
     /// `--out-dir`: base directory of the manual fallback.
     pub out_dir: Option<PathBuf>,
+    /// `--anonymize`: names and namespaces go to a model as placeholders.
+    pub anonymize: bool,
 }
 
 impl Default for SessionOptions {
@@ -79,6 +82,7 @@ impl Default for SessionOptions {
             repair_rounds: 2,
             max_tokens: None,
             llm_timeout: std::time::Duration::from_secs(300),
+            anonymize: false,
         }
     }
 }
@@ -109,6 +113,9 @@ pub struct Session {
     cancel: Arc<AtomicBool>,
     interrupt_installed: bool,
     usage: Usage,
+    /// The name ↔ placeholder map of `--anonymize`, kept for the whole session so that a
+    /// name keeps its placeholder across requests.
+    names: Anonymizer,
 }
 
 impl Session {
@@ -138,6 +145,7 @@ impl Session {
             cancel: Arc::new(AtomicBool::new(false)),
             interrupt_installed: false,
             usage: Usage::default(),
+            names: Anonymizer::new(),
         })
     }
 
@@ -248,7 +256,8 @@ impl Session {
             .with_resource_defaults(defaults)
             .with_history(&self.history)
             .with_tools(tools.as_ref().map(|t| t as &dyn ClusterTools))
-            .with_token_budget(budget);
+            .with_token_budget(budget)
+            .with_anonymizer(self.options.anonymize.then_some(&mut self.names));
         let request = Request::new(text);
         let cancel = Arc::clone(&self.cancel);
         cancel.store(false, Ordering::SeqCst);

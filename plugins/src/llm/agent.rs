@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::anonymize::Anonymizer;
 use super::mask::{mask_json, untrusted};
 use crate::error::BackendError;
 use crate::tools::{ClusterTools, ToolCall, ToolOutput, tool_specs};
@@ -70,8 +71,30 @@ impl<'a> ToolRunner<'a> {
         self.calls
     }
 
-    /// The answer to a call of function `name` with JSON `arguments`, for the model.
-    pub async fn run(&mut self, name: &str, arguments: &str) -> String {
+    /// The answer to a call of function `name` with JSON `arguments`, for the model. With
+    /// `names` (`--anonymize`), the arguments' placeholders are mapped back to real names
+    /// before the call, and the answer's names are learnt and replaced.
+    pub async fn run(
+        &mut self,
+        name: &str,
+        arguments: &str,
+        names: Option<&mut Anonymizer>,
+    ) -> String {
+        let Some(names) = names else {
+            return self.answer(name, arguments, None).await;
+        };
+        let arguments = names.reveal(arguments);
+        let answer = self.answer(name, &arguments, Some(&mut *names)).await;
+        names.hide(&answer)
+    }
+
+    /// [`ToolRunner::run`] in real names; `names` learns the call's and the answer's.
+    async fn answer(
+        &mut self,
+        name: &str,
+        arguments: &str,
+        names: Option<&mut Anonymizer>,
+    ) -> String {
         let Some(tools) = self.tools else {
             return "No cluster is connected: answer from the request alone.".to_owned();
         };
@@ -86,13 +109,14 @@ impl<'a> ToolRunner<'a> {
             Err(e) => return format!("Error: {e}"),
         };
         self.calls += 1;
-        match tools.call(&call).await {
-            Ok(output) => {
-                let text = render(output);
-                untrusted(&call.label(), &cap(&text, self.bounds.max_output_bytes))
-            }
-            Err(e) => untrusted(&call.label(), &format!("Error: {e}")),
+        let text = match tools.call(&call).await {
+            Ok(output) => cap(&render(output), self.bounds.max_output_bytes),
+            Err(e) => format!("Error: {e}"),
+        };
+        if let Some(names) = names {
+            names.learn_answer(&call, &text);
         }
+        untrusted(&call.label(), &text)
     }
 }
 
@@ -181,18 +205,46 @@ mod tests {
             ..ToolBounds::default()
         };
         let mut runner = ToolRunner::new(Some(&Fixed), bounds);
-        let secret = runner.run("get", r#"{"kind":"secret","name":"db"}"#).await;
+        let secret = runner
+            .run("get", r#"{"kind":"secret","name":"db"}"#, None)
+            .await;
         assert!(secret.contains("<untrusted-data source=\"get secret/db\">"));
         assert!(!secret.contains("aHVudGVyMg") && secret.contains("[REDACTED]"));
-        let logs = runner.run("logs", r#"{"pod":"api-0"}"#).await;
+        let logs = runner.run("logs", r#"{"pod":"api-0"}"#, None).await;
         assert!(logs.len() < 1400, "{}", logs.len());
-        let unknown = runner.run("nope", "{}").await;
+        let unknown = runner.run("nope", "{}", None).await;
         assert!(unknown.starts_with("Error: unknown tool"), "{unknown}");
-        let missing = runner.run("describe", r#"{"kind":"pod","name":"x"}"#).await;
+        let missing = runner
+            .run("describe", r#"{"kind":"pod","name":"x"}"#, None)
+            .await;
         assert!(missing.contains("Error: not found"));
-        assert!(runner.run("get", "{}").await.contains("budget exhausted"));
+        assert!(
+            runner
+                .run("get", "{}", None)
+                .await
+                .contains("budget exhausted")
+        );
         assert_eq!(runner.calls(), 3);
+        let mut names = Anonymizer::new();
+        names.learn("db", crate::llm::anonymize::NameRole::Object);
+        let mut runner = ToolRunner::new(Some(&Fixed), bounds);
+        let hidden = runner
+            .run(
+                "get",
+                r#"{"kind":"secret","name":"name-1"}"#,
+                Some(&mut names),
+            )
+            .await;
+        assert!(hidden.contains("get secret/name-1"), "{hidden}");
+        assert!(
+            !hidden.contains("\"db\"") && !hidden.contains("/db"),
+            "{hidden}"
+        );
+        let logs = runner
+            .run("logs", r#"{"pod":"api-0"}"#, Some(&mut names))
+            .await;
+        assert!(logs.contains("pod/name-2"), "the pod was learnt: {logs}");
         let mut none = ToolRunner::new(None, bounds);
-        assert!(none.run("get", "{}").await.contains("No cluster"));
+        assert!(none.run("get", "{}", None).await.contains("No cluster"));
     }
 }

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::answer::{Checked, declined};
 use super::config::{LlmConfig, LlmProvider};
 use super::prompts;
+use super::stream::AnswerStream;
 use crate::backend::{Backend, Context, Request};
 use crate::error::BackendError;
 use crate::proposal::Proposal;
@@ -53,11 +54,13 @@ pub trait Dialect: Send + Sync {
         chat_start(user)
     }
 
-    /// One model call over `messages`, offering the cluster tools when `with_tools`.
+    /// One model call over `messages`, offering the cluster tools when `with_tools`; a
+    /// streamed answer is shown on `shown` as it arrives.
     async fn complete(
         &self,
         messages: &[Value],
         with_tools: bool,
+        shown: &AnswerStream<'_>,
     ) -> Result<Completion, BackendError>;
 
     /// The messages that record `completion`'s calls and their `results` (one per call).
@@ -123,12 +126,24 @@ pub async fn converse<P: LlmProvider>(
     cx: &mut Context<'_>,
 ) -> Result<Proposal, BackendError> {
     let backend = P::PROVIDER.backend;
-    let mut messages = dialect.start(prompts::request(req, cx));
+    let mut user = prompts::request(req, cx);
+    let (namespace, history) = (cx.namespace().map(str::to_owned), cx.history());
+    if let Some(names) = cx.anonymizer() {
+        for earlier in history {
+            names.learn_proposal(earlier);
+        }
+        names.learn_request(&req.text, namespace.as_deref());
+        user = names.hide(&user);
+    }
+    let mut messages = dialect.start(user);
     let tools = cx.tools();
     let (mut runner, mut check) = config.request_state(&req.text, tools);
     loop {
         cx.progress(&config.asking());
-        let completion = dialect.complete(&messages, tools.is_some()).await?;
+        let completion = {
+            let shown = cx.answer_stream();
+            dialect.complete(&messages, tools.is_some(), &shown).await?
+        };
         cx.record_usage(completion.usage);
         if let Some((budget, true)) = cx.token_budget()
             && !completion.calls.is_empty()
@@ -147,17 +162,30 @@ pub async fn converse<P: LlmProvider>(
             let mut results = Vec::with_capacity(completion.calls.len());
             for call in &completion.calls {
                 cx.progress(&format!("model asks for `{}`", call.name));
-                results.push(runner.run(&call.name, &call.arguments).await);
+                let names = cx.anonymizer();
+                results.push(runner.run(&call.name, &call.arguments, names).await);
             }
             messages.extend(dialect.tool_turn(&completion, results));
             continue;
         }
+        // With --anonymize the answer names placeholders: the real names go back in before
+        // anything reads it. The conversation itself stays in placeholders.
+        let reveal = |cx: &mut Context<'_>, text: &str| match cx.anonymizer() {
+            Some(names) => names.reveal(text),
+            None => text.to_owned(),
+        };
         if let Some(refusal) = &completion.refusal {
-            return Ok(declined(backend, &req.text, refusal));
+            return Ok(declined(backend, &req.text, &reveal(cx, refusal)));
         }
-        match check.check(&completion.content)? {
+        match check.check(&reveal(cx, &completion.content))? {
             Checked::Proposal(proposal) => return Ok(*proposal),
-            Checked::Repair(request) => messages.extend(dialect.repair_turn(&completion, &request)),
+            Checked::Repair(request) => {
+                let request = match cx.anonymizer() {
+                    Some(names) => names.hide(&request),
+                    None => request,
+                };
+                messages.extend(dialect.repair_turn(&completion, &request));
+            }
         }
     }
 }

@@ -21,6 +21,7 @@ use super::key::ApiKey;
 use super::mask::mask_text;
 use super::retry::{RetryPolicy, retry_after};
 use super::sse::{SseEvent, SseParser};
+use super::stream::AnswerStream;
 use crate::error::BackendError;
 
 /// Longest server error message kept in an error.
@@ -79,6 +80,9 @@ pub struct Wire<T> {
     pub from_stream: fn(&[SseEvent]) -> Result<T, String>,
     /// A whole answer; `Err`: what is missing from it.
     pub from_json: fn(&Value) -> Result<T, String>,
+    /// The piece of the answer's text (or proposal JSON) an event carries, for
+    /// [`AnswerStream`].
+    pub delta: fn(&SseEvent) -> Option<String>,
 }
 
 /// A JSON-over-HTTP client for one provider.
@@ -149,27 +153,34 @@ impl Transport {
     }
 
     /// POSTs `body` to `url` and reads the answer as server-sent events until an event for
-    /// which `is_final` holds. Returns the events of the (last) complete attempt.
+    /// which `is_final` holds, showing each event's `delta` on `shown` as it arrives. Returns
+    /// the events of the (last) complete attempt.
     pub async fn post_sse(
         &self,
         url: &str,
         body: &Value,
         is_final: fn(&SseEvent) -> bool,
+        delta: fn(&SseEvent) -> Option<String>,
+        shown: &AnswerStream<'_>,
     ) -> Result<Vec<SseEvent>, BackendError> {
-        self.post_stream::<SseParser>(url, body, is_final).await
+        self.post_stream::<SseParser>(url, body, is_final, delta, shown)
+            .await
     }
 
     /// POSTs `body` to `url` and reads the answer framed by `F` (server-sent events,
-    /// newline-delimited JSON) until an item for which `is_final` holds. Returns the items of
-    /// the (last) complete attempt.
+    /// newline-delimited JSON) until an item for which `is_final` holds, showing each item's
+    /// `delta` on `shown` as it arrives. Returns the items of the (last) complete attempt.
     pub async fn post_stream<F: Framing>(
         &self,
         url: &str,
         body: &Value,
         is_final: fn(&F::Item) -> bool,
+        delta: fn(&F::Item) -> Option<String>,
+        shown: &AnswerStream<'_>,
     ) -> Result<Vec<F::Item>, BackendError> {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         self.with_retries(url, || async {
+            shown.restart();
             let resp = self.send(url, Some(&bytes)).await?;
             let mut stream = resp.bytes_stream();
             let (mut framing, mut items, mut received) = (F::default(), Vec::new(), 0);
@@ -180,6 +191,9 @@ impl Transport {
                 })?;
                 received += chunk.len();
                 for item in framing.frames(&chunk) {
+                    if let Some(piece) = delta(&item) {
+                        shown.push(&piece);
+                    }
                     let last = is_final(&item);
                     items.push(item);
                     if last {
@@ -195,16 +209,19 @@ impl Transport {
         .await
     }
 
-    /// POSTs `body` to `url` and reads the answer with `wire`: streamed when `stream`.
+    /// POSTs `body` to `url` and reads the answer with `wire`: streamed (and shown as it
+    /// arrives) when there is a `stream` sink.
     pub async fn exchange<T>(
         &self,
         url: &str,
         body: &Value,
-        stream: bool,
+        stream: Option<&AnswerStream<'_>>,
         wire: &Wire<T>,
     ) -> Result<T, BackendError> {
-        if stream {
-            let events = self.post_sse(url, body, wire.is_final).await?;
+        if let Some(shown) = stream {
+            let events = self
+                .post_sse(url, body, wire.is_final, wire.delta, shown)
+                .await?;
             return (wire.from_stream)(&events).map_err(|error| BackendError::Failed {
                 backend: self.provider.backend.to_owned(),
                 message: format!(

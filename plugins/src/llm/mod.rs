@@ -9,6 +9,7 @@
 //! its defaults and settings ([`config::LlmProvider`]).
 
 pub mod agent;
+pub mod anonymize;
 pub mod answer;
 pub mod anthropic;
 pub mod config;
@@ -24,8 +25,10 @@ pub mod probe;
 pub mod prompts;
 pub mod retry;
 pub mod sse;
+pub mod stream;
 
 pub use agent::ToolBounds;
+pub use anonymize::Anonymizer;
 pub use anthropic::{AnthropicBackend, AnthropicConfig};
 pub use config::{LlmConfig, LlmProvider};
 pub use gemini::{GeminiBackend, GeminiConfig};

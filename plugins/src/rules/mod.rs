@@ -27,6 +27,8 @@ use crate::error::BackendError;
 use crate::proposal::{Proposal, Status, shell_metachar};
 
 pub use req::Req;
+/// Whether a word is a valid Kubernetes object name (for `--anonymize`).
+pub(crate) use vocab::is_name;
 
 /// Requests longer than this are not parsed (nobody types a longer one; scripts that send
 /// megabytes get a clear answer instead of a slow one).

@@ -323,6 +323,12 @@ impl FakeCluster {
         self.shared.lock().log.clone()
     }
 
+    /// When each answered request was read and when its answer was fully written, in the
+    /// order answered (watches excluded): the time a client spent waiting on this server.
+    pub fn busy(&self) -> Vec<(std::time::Instant, std::time::Instant)> {
+        self.shared.lock().busy.clone()
+    }
+
     /// Forgets the request log.
     pub fn clear_requests(&self) {
         self.shared.lock().log.clear();

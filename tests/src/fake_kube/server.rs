@@ -47,6 +47,9 @@ pub(crate) struct State {
     pub faults: Vec<Fault>,
     pub gone: bool,
     pub log: Vec<RequestRecord>,
+    /// When each answered request was read and when its answer was written (benchmarks
+    /// subtract this time from the client's).
+    pub busy: Vec<(Instant, Instant)>,
 }
 
 impl Shared {
@@ -78,6 +81,7 @@ pub(crate) fn start(token: String) -> std::io::Result<Arc<Shared>> {
             faults: Vec::new(),
             gone: false,
             log: Vec::new(),
+            busy: Vec::new(),
         }),
         token,
         addr: listener.local_addr()?,
@@ -148,6 +152,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 return;
             }
         };
+        let read = Instant::now();
         if shared.stopping.load(Ordering::SeqCst) {
             return;
         }
@@ -167,7 +172,9 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             }
         };
         let close = close || req.wants_close();
-        if http::write_response(&mut writer, &resp, close).is_err() || close {
+        let written = http::write_response(&mut writer, &resp, close);
+        shared.lock().busy.push((read, Instant::now()));
+        if written.is_err() || close {
             return;
         }
     }

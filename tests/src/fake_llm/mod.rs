@@ -44,6 +44,10 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body as sent.
     pub body: Vec<u8>,
+    /// When the whole request had arrived.
+    pub received: std::time::Instant,
+    /// When the reply was fully written (`None` while it is being written).
+    pub answered: Option<std::time::Instant>,
 }
 
 impl Recorded {

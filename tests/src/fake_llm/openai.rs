@@ -71,6 +71,40 @@ pub fn chat_stream_cut(content: &str, pieces: usize, keep: usize) -> Reply {
     Reply::events_cut(payloads)
 }
 
+/// [`tool_calls`] streamed: the calls arrive as deltas (name first, then the arguments in two
+/// pieces), then the usage chunk and `[DONE]`.
+pub fn tool_calls_stream(calls: &[(&str, Value)]) -> Reply {
+    let chunk = |delta: Value, finish: Value| {
+        json!({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "model": "fake-model",
+               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+        .to_string()
+    };
+    let mut out = vec![chunk(
+        json!({"role": "assistant", "content": null}),
+        Value::Null,
+    )];
+    for (i, (name, args)) in calls.iter().enumerate() {
+        let args = args.to_string();
+        let (head, tail) = args.split_at(args.len() / 2);
+        out.push(chunk(
+            json!({"tool_calls": [{"index": i, "id": format!("call_{i}"), "type": "function",
+                   "function": {"name": name, "arguments": head}}]}),
+            Value::Null,
+        ));
+        out.push(chunk(
+            json!({"tool_calls": [{"index": i, "function": {"arguments": tail}}]}),
+            Value::Null,
+        ));
+    }
+    out.push(chunk(json!({}), json!("tool_calls")));
+    out.push(
+        json!({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "choices": [], "usage": usage()})
+            .to_string(),
+    );
+    out.push("[DONE]".into());
+    Reply::events(out)
+}
+
 /// A chat completion in which the model calls functions: `(name, arguments)` pairs, with ids
 /// `call_0`, `call_1`…
 pub fn tool_calls(calls: &[(&str, Value)]) -> Reply {

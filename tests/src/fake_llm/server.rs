@@ -61,23 +61,28 @@ fn serve(conn: TcpStream, shared: &Shared) {
     let Ok(Some(req)) = read_request(&mut reader) else {
         return;
     };
-    shared
-        .requests
-        .lock()
-        .expect("requests lock")
-        .push(Recorded {
+    let received = std::time::Instant::now();
+    let index = {
+        let mut requests = shared.requests.lock().expect("requests lock");
+        requests.push(Recorded {
             method: req.method.clone(),
             path: req.path.clone(),
             query: req.raw_query.clone(),
             headers: req.headers.clone(),
             body: req.body.clone(),
+            received,
+            answered: None,
         });
+        requests.len() - 1
+    };
     let reply = shared.script.lock().expect("script lock").pop_front();
     let reply =
         reply.unwrap_or_else(|| Reply::status(500, "fake_llm: the script has no reply left"));
     let mut conn = reader.into_inner();
     let _ = write_reply(&mut conn, &reply);
     let _ = conn.flush();
+    shared.requests.lock().expect("requests lock")[index].answered =
+        Some(std::time::Instant::now());
     let _ = conn.shutdown(Shutdown::Both);
 }
 

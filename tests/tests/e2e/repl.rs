@@ -18,20 +18,20 @@ use shipmate_e2e::Sandbox;
 use shipmate_e2e::fake_kube::FakeCluster;
 
 /// Per expectation. (rexpect reads bytes as single characters: expect ASCII text only.)
-const TIMEOUT_MS: u64 = 30_000;
+pub(crate) const TIMEOUT_MS: u64 = 30_000;
 /// The prompt on the fake cluster (its kubeconfig's context is `fake`, namespace `default`).
-const PROMPT: &str = "shipmate [fake/default]> ";
+pub(crate) const PROMPT: &str = "shipmate [fake/default]> ";
 /// The end of the confirmation question.
-const CONFIRM: &str = "[y]es/[n]o/[e]dit/[m]anual: ";
+pub(crate) const CONFIRM: &str = "[y]es/[n]o/[e]dit/[m]anual: ";
 const WEB: &str = "deploy nginx:1.27.1 as web with 2 replicas";
 
 /// A REPL on a pseudo-terminal.
-struct Pty {
+pub(crate) struct Pty {
     session: PtySession,
 }
 
 impl Pty {
-    fn start(mut cmd: Command) -> Pty {
+    pub(crate) fn start(mut cmd: Command) -> Pty {
         // A terminal rustyline fully supports; no editor can open by accident.
         cmd.env("TERM", "xterm").env("EDITOR", "false");
         let session = spawn_command(cmd, Some(TIMEOUT_MS)).expect("start shipmate on a pty");
@@ -39,13 +39,13 @@ impl Pty {
     }
 
     /// Waits for `text`; returns what came before it.
-    fn expect(&mut self, text: &str) -> String {
+    pub(crate) fn expect(&mut self, text: &str) -> String {
         self.session
             .exp_string(text)
             .unwrap_or_else(|e| panic!("expected {text:?} in the REPL's output: {e}"))
     }
 
-    fn line(&mut self, text: &str) {
+    pub(crate) fn line(&mut self, text: &str) {
         self.session.send_line(text).expect("type a line");
     }
 
@@ -54,7 +54,7 @@ impl Pty {
     }
 
     /// Waits for the process to end and returns its exit code.
-    fn exit_code(mut self) -> i32 {
+    pub(crate) fn exit_code(mut self) -> i32 {
         self.session.exp_eof().expect("the REPL ends");
         match self
             .session

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use super::config::{LlmConfig, LlmProvider};
 use super::conversation::{Completion, Dialect, FunctionCall, LlmBackend};
 use super::http::{Auth, Provider, Transport};
+use super::stream::AnswerStream;
 use crate::error::BackendError;
 use wire::{PROPOSE, Turn, tool_result};
 
@@ -137,9 +138,10 @@ impl Dialect for AnthropicBackend {
         &self,
         messages: &[Value],
         with_tools: bool,
+        shown: &AnswerStream<'_>,
     ) -> Result<Completion, BackendError> {
         let (stream, body) = (
-            self.config.stream,
+            self.config.stream.then_some(shown),
             wire::body(&self.config, messages, with_tools),
         );
         let turn = self

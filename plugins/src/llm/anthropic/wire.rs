@@ -140,7 +140,19 @@ pub(super) const WIRE: Wire<Turn> = Wire {
     is_final: is_done,
     from_stream,
     from_json,
+    delta,
 };
+
+/// The text or tool input (the `propose` call's proposal JSON) an event adds.
+fn delta(event: &SseEvent) -> Option<String> {
+    let data: Value = serde_json::from_str(&event.data).ok()?;
+    if kind(event, &data) != "content_block_delta" {
+        return None;
+    }
+    let delta = data.get("delta")?;
+    let piece = delta.get("text").or_else(|| delta.get("partial_json"))?;
+    piece.as_str().map(str::to_owned)
+}
 
 /// A whole (non-streamed) answer; `Err` says what is missing.
 fn from_json(answer: &Value) -> Result<Turn, String> {

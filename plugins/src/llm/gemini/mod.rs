@@ -26,6 +26,7 @@ pub use schema::to_gemini;
 use super::config::{LlmConfig, LlmProvider};
 use super::conversation::{Completion, Dialect, LlmBackend};
 use super::http::{Auth, Provider, Transport};
+use super::stream::AnswerStream;
 use crate::error::BackendError;
 
 /// The Gemini provider: names, variables and defaults of [`GeminiConfig`].
@@ -95,12 +96,12 @@ impl Dialect for GeminiBackend {
         &self,
         contents: &[Value],
         with_tools: bool,
+        shown: &AnswerStream<'_>,
     ) -> Result<Completion, BackendError> {
         let body = wire::body(contents, with_tools);
         if self.config.stream {
-            let events = self
-                .transport
-                .post_sse(&self.url, &body, wire::is_final)
+            let events = (self.transport)
+                .post_sse(&self.url, &body, wire::is_final, wire::delta, shown)
                 .await?;
             return wire::from_stream(&events);
         }

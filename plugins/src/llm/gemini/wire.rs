@@ -144,6 +144,14 @@ pub(super) fn is_final(event: &SseEvent) -> bool {
     })
 }
 
+/// The text a streamed chunk adds (its text parts).
+pub(super) fn delta(event: &SseEvent) -> Option<String> {
+    let chunk: Value = serde_json::from_str(&event.data).ok()?;
+    let parts = chunk.pointer("/candidates/0/content/parts")?.as_array()?;
+    let text: String = parts.iter().filter_map(|p| p["text"].as_str()).collect();
+    (!text.is_empty()).then_some(text)
+}
+
 /// Joins a stream's chunks into one answer: every part in order, the last `finishReason`,
 /// `usageMetadata` and `promptFeedback` seen.
 pub(super) fn from_stream(events: &[SseEvent]) -> Result<Completion, BackendError> {

@@ -24,6 +24,7 @@ use super::config::{LlmConfig, LlmProvider};
 use super::conversation::{Completion, Dialect, LlmBackend};
 use super::framing::LineParser;
 use super::http::{Auth, Provider, Transport};
+use super::stream::AnswerStream;
 use crate::error::BackendError;
 
 /// The Ollama provider: names, variables and defaults of [`OllamaConfig`].
@@ -85,12 +86,13 @@ impl OllamaBackend {
         messages: &[Value],
         with_tools: bool,
         text_tools: bool,
+        shown: &AnswerStream<'_>,
     ) -> Result<Completion, BackendError> {
         let body = wire::body(&self.config, messages, with_tools, text_tools);
         let completion = if self.config.stream {
-            let lines = self
-                .transport
-                .post_stream::<LineParser>(&self.url, &body, |line| wire::is_done(line))
+            let (done, delta) = (|l: &String| wire::is_done(l), |l: &String| wire::delta(l));
+            let lines = (self.transport)
+                .post_stream::<LineParser>(&self.url, &body, done, delta, shown)
                 .await?;
             wire::from_lines(&lines)
         } else {
@@ -115,13 +117,14 @@ impl Dialect for OllamaBackend {
         &self,
         messages: &[Value],
         with_tools: bool,
+        shown: &AnswerStream<'_>,
     ) -> Result<Completion, BackendError> {
         let text_tools = self.text_tools.load(Ordering::Relaxed);
-        match self.call(messages, with_tools, text_tools).await {
+        match self.call(messages, with_tools, text_tools, shown).await {
             Err(e) if with_tools && !text_tools && no_tool_support(&e) => {
                 tracing::info!(model = %self.config.model, "no native tool calling: tools in text");
                 self.text_tools.store(true, Ordering::Relaxed);
-                self.call(messages, with_tools, true).await
+                self.call(messages, with_tools, true, shown).await
             }
             other => other,
         }

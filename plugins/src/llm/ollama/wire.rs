@@ -101,6 +101,13 @@ pub(super) fn is_done(line: &str) -> bool {
     serde_json::from_str::<Value>(line).is_ok_and(|v| v["done"] == true)
 }
 
+/// The content a streamed line adds.
+pub(super) fn delta(line: &str) -> Option<String> {
+    let chunk: Value = serde_json::from_str(line).ok()?;
+    let text = chunk.pointer("/message/content")?.as_str()?;
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
 /// Joins a stream's lines: content pieces and tool calls in order, counts from the last line.
 pub(super) fn from_lines(lines: &[String]) -> Result<Completion, String> {
     let (mut content, mut calls, mut last) = (String::new(), Vec::new(), json!({}));

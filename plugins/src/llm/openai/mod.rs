@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use super::config::{LlmConfig, LlmProvider};
 use super::conversation::{Completion, Dialect, LlmBackend};
 use super::http::{Auth, Provider, Transport};
+use super::stream::AnswerStream;
 use crate::error::BackendError;
 
 /// The OpenAI provider: names, variables and defaults of [`OpenAiConfig`].
@@ -67,9 +68,10 @@ impl Dialect for OpenAiBackend {
         &self,
         messages: &[Value],
         with_tools: bool,
+        shown: &AnswerStream<'_>,
     ) -> Result<Completion, BackendError> {
         let body = wire::body(&self.config, messages, with_tools);
-        let stream = self.config.stream;
+        let stream = self.config.stream.then_some(shown);
         (self.transport)
             .exchange(&self.url, &body, stream, &wire::WIRE)
             .await

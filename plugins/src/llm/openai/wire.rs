@@ -48,7 +48,15 @@ pub(super) const WIRE: Wire<Completion> = Wire {
     is_final: is_done,
     from_stream: |events| Ok(from_stream(events)),
     from_json,
+    delta,
 };
+
+/// The content an event adds.
+fn delta(event: &SseEvent) -> Option<String> {
+    let chunk: Value = serde_json::from_str(&event.data).ok()?;
+    let text = chunk.pointer("/choices/0/delta/content")?.as_str()?;
+    Some(text.to_owned())
+}
 
 /// A whole (non-streamed) answer; `Err` says what is missing.
 fn from_json(answer: &Value) -> Result<Completion, String> {
