@@ -9,6 +9,7 @@ mod cluster;
 mod commands;
 mod exit;
 mod fallback;
+mod mcp;
 mod order;
 mod output;
 mod pipeline;
@@ -39,6 +40,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::History(args)) => commands::history::run(args),
         Some(Command::Undo(args)) => commands::undo::run(args),
         Some(Command::Apply(args)) => commands::apply::run(args),
+        Some(Command::Mcp(args)) => commands::mcp::run(args),
     };
     let code = match result {
         Ok(code) => code,

@@ -4,5 +4,6 @@ pub mod apply;
 pub mod ask;
 pub mod constitution;
 pub mod history;
+pub mod mcp;
 pub mod undo;
 pub mod validate;
