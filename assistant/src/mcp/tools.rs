@@ -338,4 +338,3 @@ fn to_json(value: &impl serde::Serialize) -> Result<Value, String> {
     serde_json::to_value(value)
         .map_err(|e| format!("internal error: cannot encode the answer: {e}"))
 }
-

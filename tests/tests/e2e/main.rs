@@ -15,6 +15,7 @@ mod llm_anthropic;
 mod llm_gemini;
 mod llm_ollama;
 mod llm_openai;
+mod mcp;
 mod repl;
 mod undo;
 mod validate;

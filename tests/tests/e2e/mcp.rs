@@ -1,0 +1,409 @@
+//! `shipmate mcp` driven by a real MCP client not written here: the official TypeScript SDK
+//! (`@modelcontextprotocol/sdk`, tests/mcp-client), over stdio and streamable HTTP, against the
+//! fake API server. The client runs a plan of tool calls and reports what it got; these tests
+//! judge it. Without `node` or `tests/mcp-client/node_modules` (`npm ci` there; `.ci/run` does
+//! it) the client tests skip with a message; the refusals that need no client always run.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+use shipmate_e2e::fake_kube::FakeCluster;
+use shipmate_e2e::{Sandbox, binary, deployment};
+
+const WEB: &str = "deploy nginx:1.27.1 as web with 2 replicas on port 80 and expose it";
+const TOKEN: &str = "e2e-token-0123456789abcdef";
+/// A manifest the constitution blocks (privileged), with a warning besides (`latest`).
+const PRIVILEGED: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: sniff\nspec:\n  \
+    containers:\n  - name: sniff\n    image: busybox:latest\n    securityContext:\n      \
+    privileged: true\n";
+/// What the read-only server offers (diagnose joins when it is wired).
+const READ_ONLY_TOOLS: [&str; 7] = [
+    "describe", "events", "get", "list", "logs", "propose", "validate",
+];
+
+/// The client script, when node and the SDK are installed; else `None` after saying how.
+fn client() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("mcp-client");
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node_ok {
+        eprintln!("SKIPPED: `node` is not installed (the MCP client test needs Node.js 18+)");
+        return None;
+    }
+    if !dir.join("node_modules/@modelcontextprotocol/sdk").is_dir() {
+        eprintln!(
+            "SKIPPED: the MCP client's packages are missing: run `npm ci` in {}",
+            dir.display()
+        );
+        return None;
+    }
+    Some(dir.join("client.mjs"))
+}
+
+/// A cluster with a Deployment and a Secret whose value must never reach a client.
+fn cluster() -> FakeCluster {
+    let fake = FakeCluster::start();
+    fake.seed(vec![
+        deployment("api", 1, "nginx:1.27.1"),
+        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "default"},
+               "data": {"password": "aHVudGVyMi1zM2NyZXQ="}}),
+    ]);
+    fake
+}
+
+/// `node client.mjs MODE PLAN TARGET ARGS…` with the environment of `shipmate` (the sandbox's
+/// config, state and kubeconfig), so that a spawned server gets it too.
+fn run_client(
+    shipmate: &Command,
+    script: &PathBuf,
+    mode: &str,
+    plan: &Value,
+    target: &[&str],
+) -> Value {
+    let mut node = Command::new("node");
+    node.arg(script)
+        .arg(mode)
+        .arg(plan.to_string())
+        .args(target);
+    for (key, value) in shipmate.get_envs() {
+        match value {
+            Some(v) => node.env(key, v),
+            None => node.env_remove(key),
+        };
+    }
+    if let Some(dir) = shipmate.get_current_dir() {
+        node.current_dir(dir);
+    }
+    let out = node.stdin(Stdio::null()).output().expect("run node");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the MCP client failed: {stderr}");
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("client output is not JSON ({e}): {stderr}"))
+}
+
+/// The call records of a client run, by position.
+fn call<'a>(run: &'a Value, index: usize) -> &'a Value {
+    &run["calls"][index]
+}
+
+fn tools(run: &Value) -> Vec<&str> {
+    run["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn stdio_read_only_server_validates_proposes_and_reads_but_cannot_apply() {
+    let Some(script) = client() else { return };
+    let fake = cluster();
+    let sandbox = Sandbox::new();
+    let shipmate = sandbox.shipmate_on(&fake);
+    let plan = json!([
+        {"tool": "validate", "arguments": {"manifests": PRIVILEGED}},
+        {"tool": "propose", "arguments": {"request": WEB}},
+        {"tool": "list", "arguments": {"kind": "deployments"}},
+        {"tool": "get", "arguments": {"kind": "secret", "name": "db"}},
+        {"tool": "get", "arguments": {"kind": "deployment", "name": "nope"}},
+        {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
+    ]);
+    let bin = binary();
+    let run = run_client(
+        &shipmate,
+        &script,
+        "stdio",
+        &plan,
+        &[bin.to_str().unwrap(), "mcp"],
+    );
+
+    assert_eq!(run["server"]["name"], "shipmate");
+    assert_eq!(
+        tools(&run),
+        READ_ONLY_TOOLS,
+        "no apply without --allow-apply"
+    );
+
+    let validate = call(&run, 0);
+    assert_eq!(validate["isError"], false, "{validate}");
+    let report = &validate["structured"];
+    assert_eq!(report["passed"], false);
+    let findings = report["documents"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["gate"] == "no-privileged" && f["severity"] == "block"),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["gate"] == "image-pinned" && f["severity"] == "warn"),
+        "{findings:?}"
+    );
+
+    let propose = &call(&run, 1)["structured"];
+    assert_eq!(propose["status"], "proposed", "{propose}");
+    assert_eq!(propose["backend"], "rules");
+    assert!(propose["proposal_id"].as_str().unwrap().starts_with("p-"));
+    let kinds: Vec<&str> = propose["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Deployment", "Service"]);
+    assert!(
+        propose["next"].as_str().unwrap().contains("--allow-apply"),
+        "{propose}"
+    );
+
+    let list = call(&run, 2);
+    assert_eq!(list["isError"], false, "{list}");
+    let text = list["text"].as_str().unwrap();
+    assert!(
+        text.contains("api") && text.contains("untrusted-data"),
+        "{text}"
+    );
+
+    let secret = call(&run, 3);
+    assert_eq!(secret["isError"], false, "{secret}");
+    let text = secret["text"].as_str().unwrap();
+    assert!(text.contains("password"), "the key is shown: {text}");
+    assert!(
+        !text.contains("aHVudGVyMi1zM2NyZXQ=") && !text.contains("hunter2-s3cret"),
+        "{text}"
+    );
+
+    let missing = call(&run, 4);
+    assert_eq!(missing["isError"], true, "{missing}");
+    assert!(
+        missing["text"].as_str().unwrap().contains("api"),
+        "names what exists: {missing}"
+    );
+
+    let apply = call(&run, 5);
+    assert!(
+        apply["error"].as_str().unwrap().contains("tool not found"),
+        "{apply}"
+    );
+    assert!(
+        fake.get("deploy/default/web").is_none(),
+        "nothing was applied"
+    );
+    assert!(sandbox.audit_entries().is_empty());
+}
+
+#[test]
+fn stdio_with_allow_apply_applies_a_proposal_once_and_never_a_blocked_one() {
+    let Some(script) = client() else { return };
+    let fake = cluster();
+    let sandbox = Sandbox::new();
+    let shipmate = sandbox.shipmate_on(&fake);
+    let plan = json!([
+        {"tool": "propose", "arguments": {"request": WEB}},
+        {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
+        {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
+        {"tool": "propose", "arguments": {"request": "deploy nginx:1.27.1 as sniff in namespace kube-system"}},
+        {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
+    ]);
+    let bin = binary();
+    let run = run_client(
+        &shipmate,
+        &script,
+        "stdio",
+        &plan,
+        &[bin.to_str().unwrap(), "mcp", "--allow-apply"],
+    );
+
+    let mut expected = READ_ONLY_TOOLS.to_vec();
+    expected.push("apply");
+    expected.sort_unstable();
+    assert_eq!(tools(&run), expected);
+
+    let applied = call(&run, 1);
+    assert_eq!(applied["isError"], false, "{applied}");
+    let result = &applied["structured"]["applied"];
+    assert_eq!(result["mode"], "cluster");
+    assert_eq!(result["complete"], true);
+    assert_eq!(result["server"], fake.url());
+    let objects: Vec<(&str, &str)> = result["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["kind"].as_str().unwrap(), o["result"].as_str().unwrap()))
+        .collect();
+    assert_eq!(objects, [("Service", "created"), ("Deployment", "created")]);
+    assert_eq!(
+        fake.get("deploy/default/web").expect("applied")["spec"]["replicas"],
+        2
+    );
+    // The server dry-run came first.
+    let dry_runs = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.param("dryRun") == Some("All"))
+        .count();
+    assert_eq!(dry_runs, 2);
+    let entries = sandbox.audit_entries();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["decision"], "applied");
+    assert_eq!(result["audit_id"], entries[0]["id"]);
+
+    let again = call(&run, 2);
+    assert_eq!(again["isError"], true);
+    assert!(
+        again["text"].as_str().unwrap().contains("no proposal"),
+        "{again}"
+    );
+
+    assert_eq!(call(&run, 3)["structured"]["status"], "blocked");
+    let refused = call(&run, 4);
+    assert_eq!(refused["isError"], true, "{refused}");
+    let text = refused["text"].as_str().unwrap();
+    assert!(
+        text.contains("refusing to apply a blocked proposal")
+            && text.contains("protected-namespaces"),
+        "{text}"
+    );
+    assert!(fake.get("deploy/kube-system/sniff").is_none());
+    assert_eq!(
+        sandbox.audit_entries().len(),
+        1,
+        "a refused proposal changes nothing"
+    );
+}
+
+/// `shipmate mcp --http …` running in the background; killed when dropped.
+struct HttpServer {
+    child: Child,
+    url: String,
+}
+
+impl HttpServer {
+    fn start(mut shipmate: Command, args: &[&str]) -> HttpServer {
+        let mut child = shipmate
+            .arg("mcp")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start shipmate mcp --http");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let url = loop {
+            let line = lines.next().and_then(Result::ok).unwrap_or_else(|| {
+                let _ = child.kill();
+                panic!("shipmate mcp --http exited before it listened")
+            });
+            if let Some(rest) = line.split_once("listening on ").map(|(_, r)| r) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        HttpServer { child, url }
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn http_with_a_token_serves_the_sdk_client_and_refuses_requests_without_it() {
+    let Some(script) = client() else { return };
+    let fake = cluster();
+    let sandbox = Sandbox::new();
+    let mut shipmate = sandbox.shipmate_on(&fake);
+    shipmate.env("SHIPMATE_E2E_MCP_TOKEN", TOKEN);
+    let server = HttpServer::start(
+        shipmate,
+        &[
+            "--http",
+            "127.0.0.1:0",
+            "--token-env",
+            "SHIPMATE_E2E_MCP_TOKEN",
+        ],
+    );
+    assert!(
+        server.url.starts_with("http://127.0.0.1:") && server.url.ends_with("/mcp"),
+        "{}",
+        server.url
+    );
+
+    let mut client_env = sandbox.shipmate_on(&fake);
+    client_env.env("MCP_TOKEN", TOKEN);
+    let plan = json!([
+        {"tool": "validate", "arguments": {"manifests": PRIVILEGED}},
+        {"tool": "propose", "arguments": {"request": WEB}},
+        {"tool": "list", "arguments": {"kind": "deployments"}},
+    ]);
+    let run = run_client(&client_env, &script, "http", &plan, &[&server.url]);
+    assert_eq!(run["probes"]["no_token"], 401, "{run}");
+    assert_eq!(run["probes"]["wrong_token"], 401, "{run}");
+    assert_eq!(tools(&run), READ_ONLY_TOOLS);
+    assert_eq!(call(&run, 0)["structured"]["passed"], false);
+    assert_eq!(call(&run, 1)["structured"]["status"], "proposed");
+    assert!(
+        call(&run, 2)["text"].as_str().unwrap().contains("api"),
+        "{run}"
+    );
+
+    // Without the token the SDK client cannot even connect.
+    let out = Command::new("node")
+        .arg(&script)
+        .args(["http", "[]", &server.url])
+        .env_remove("MCP_TOKEN")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run node");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "connected without a token");
+    assert!(stderr.contains("401"), "{stderr}");
+}
+
+#[test]
+fn http_off_loopback_without_a_token_does_not_start() {
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .shipmate()
+        .args(["mcp", "--http", "0.0.0.0:0"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run shipmate");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("refusing to serve MCP on 0.0.0.0:0 without a bearer token"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--token-env"), "{stderr}");
+
+    let out = sandbox
+        .shipmate()
+        .args([
+            "mcp",
+            "--http",
+            "0.0.0.0:0",
+            "--token-env",
+            "SHIPMATE_E2E_UNSET_TOKEN",
+        ])
+        .env_remove("SHIPMATE_E2E_UNSET_TOKEN")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run shipmate");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("SHIPMATE_E2E_UNSET_TOKEN") && stderr.contains("not set"),
+        "{stderr}"
+    );
+}
