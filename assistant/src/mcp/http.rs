@@ -147,3 +147,7 @@ pub async fn serve(
         });
     }
 }
+
+#[cfg(test)]
+#[path = "http_tests.rs"]
+mod tests;

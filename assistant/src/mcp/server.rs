@@ -200,3 +200,70 @@ impl ServerHandler for McpServer {
             .with_instructions(INSTRUCTIONS)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::mcp::tools::tests::shared;
+
+    const READ_ONLY: [&str; 7] = [
+        "describe", "events", "get", "list", "logs", "propose", "validate",
+    ];
+
+    fn names(allow_apply: bool) -> Vec<String> {
+        let server = McpServer::new(Arc::new(shared(allow_apply, Path::new("/nonexistent"))));
+        let mut names = server.tool_names();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn apply_is_offered_only_when_allowed() {
+        assert_eq!(names(false), READ_ONLY);
+        let mut with_apply: Vec<&str> = READ_ONLY.to_vec();
+        with_apply.push("apply");
+        with_apply.sort_unstable();
+        assert_eq!(names(true), with_apply);
+    }
+
+    #[test]
+    fn every_tool_has_a_description_and_an_object_schema() {
+        let server = McpServer::new(Arc::new(shared(true, Path::new("/nonexistent"))));
+        for tool in server.tool_router.list_all() {
+            let description = tool.description.as_deref().unwrap_or_default();
+            assert!(description.len() > 80, "{}: {description:?}", tool.name);
+            assert_eq!(tool.input_schema["type"], "object", "{}", tool.name);
+        }
+        let apply = server.tool_router.get("apply").unwrap();
+        assert_eq!(
+            apply.input_schema["required"],
+            serde_json::json!(["proposal_id"])
+        );
+        assert_eq!(
+            apply.annotations.as_ref().unwrap().read_only_hint,
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn answers_become_tool_results_with_errors_flagged() {
+        let ok = call_result(Ok(Answer::Json(serde_json::json!({"passed": true}))));
+        assert_eq!(ok.is_error, Some(false));
+        assert_eq!(
+            ok.structured_content,
+            Some(serde_json::json!({"passed": true}))
+        );
+        let partial = call_result(Ok(Answer::JsonError(
+            serde_json::json!({"complete": false}),
+        )));
+        assert_eq!(partial.is_error, Some(true));
+        let failed = call_result(Err("no cluster: fix it".into()));
+        assert_eq!(failed.is_error, Some(true));
+        assert_eq!(
+            serde_json::to_value(&failed.content).unwrap()[0]["text"],
+            "no cluster: fix it"
+        );
+    }
+}

@@ -194,9 +194,7 @@ impl Shared {
     /// as untrusted data.
     pub fn read(&self, call: &ToolCall) -> ToolResult {
         let mut session = self.session();
-        if let Err(message) = connected(&mut session) {
-            return Err(message);
-        }
+        connected(&mut session)?;
         let Ok(cluster) = session.cluster() else {
             return Err("no cluster connection".into());
         };
@@ -338,3 +336,7 @@ fn to_json(value: &impl serde::Serialize) -> Result<Value, String> {
     serde_json::to_value(value)
         .map_err(|e| format!("internal error: cannot encode the answer: {e}"))
 }
+
+#[cfg(test)]
+#[path = "tools_tests.rs"]
+pub(crate) mod tests;

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
 use shipmate_e2e::fake_kube::FakeCluster;
-use shipmate_e2e::{Sandbox, binary, deployment};
+use shipmate_e2e::{Sandbox, binary, deployment, object_results};
 
 const WEB: &str = "deploy nginx:1.27.1 as web with 2 replicas on port 80 and expose it";
 const TOKEN: &str = "e2e-token-0123456789abcdef";
@@ -85,8 +85,21 @@ fn run_client(
         .unwrap_or_else(|e| panic!("client output is not JSON ({e}): {stderr}"))
 }
 
+/// Runs `plan` through the SDK client against `shipmate mcp ARGS…` on stdio, on a fresh
+/// [`cluster`] in a fresh sandbox; `None` when the client is not installed.
+fn over_stdio(plan: &Value, args: &[&str]) -> Option<(FakeCluster, Sandbox, Value)> {
+    let script = client()?;
+    let fake = cluster();
+    let sandbox = Sandbox::new();
+    let bin = binary();
+    let mut target = vec![bin.to_str().unwrap(), "mcp"];
+    target.extend_from_slice(args);
+    let run = run_client(&sandbox.shipmate_on(&fake), &script, "stdio", plan, &target);
+    Some((fake, sandbox, run))
+}
+
 /// The call records of a client run, by position.
-fn call<'a>(run: &'a Value, index: usize) -> &'a Value {
+fn call(run: &Value, index: usize) -> &Value {
     &run["calls"][index]
 }
 
@@ -101,10 +114,6 @@ fn tools(run: &Value) -> Vec<&str> {
 
 #[test]
 fn stdio_read_only_server_validates_proposes_and_reads_but_cannot_apply() {
-    let Some(script) = client() else { return };
-    let fake = cluster();
-    let sandbox = Sandbox::new();
-    let shipmate = sandbox.shipmate_on(&fake);
     let plan = json!([
         {"tool": "validate", "arguments": {"manifests": PRIVILEGED}},
         {"tool": "propose", "arguments": {"request": WEB}},
@@ -113,14 +122,9 @@ fn stdio_read_only_server_validates_proposes_and_reads_but_cannot_apply() {
         {"tool": "get", "arguments": {"kind": "deployment", "name": "nope"}},
         {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
     ]);
-    let bin = binary();
-    let run = run_client(
-        &shipmate,
-        &script,
-        "stdio",
-        &plan,
-        &[bin.to_str().unwrap(), "mcp"],
-    );
+    let Some((fake, sandbox, run)) = over_stdio(&plan, &[]) else {
+        return;
+    };
 
     assert_eq!(run["server"]["name"], "shipmate");
     assert_eq!(
@@ -201,10 +205,6 @@ fn stdio_read_only_server_validates_proposes_and_reads_but_cannot_apply() {
 
 #[test]
 fn stdio_with_allow_apply_applies_a_proposal_once_and_never_a_blocked_one() {
-    let Some(script) = client() else { return };
-    let fake = cluster();
-    let sandbox = Sandbox::new();
-    let shipmate = sandbox.shipmate_on(&fake);
     let plan = json!([
         {"tool": "propose", "arguments": {"request": WEB}},
         {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
@@ -212,14 +212,9 @@ fn stdio_with_allow_apply_applies_a_proposal_once_and_never_a_blocked_one() {
         {"tool": "propose", "arguments": {"request": "deploy nginx:1.27.1 as sniff in namespace kube-system"}},
         {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
     ]);
-    let bin = binary();
-    let run = run_client(
-        &shipmate,
-        &script,
-        "stdio",
-        &plan,
-        &[bin.to_str().unwrap(), "mcp", "--allow-apply"],
-    );
+    let Some((fake, sandbox, run)) = over_stdio(&plan, &["--allow-apply"]) else {
+        return;
+    };
 
     let mut expected = READ_ONLY_TOOLS.to_vec();
     expected.push("apply");
@@ -232,13 +227,10 @@ fn stdio_with_allow_apply_applies_a_proposal_once_and_never_a_blocked_one() {
     assert_eq!(result["mode"], "cluster");
     assert_eq!(result["complete"], true);
     assert_eq!(result["server"], fake.url());
-    let objects: Vec<(&str, &str)> = result["objects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| (o["kind"].as_str().unwrap(), o["result"].as_str().unwrap()))
-        .collect();
-    assert_eq!(objects, [("Service", "created"), ("Deployment", "created")]);
+    assert_eq!(
+        object_results(result),
+        [("Service", "created"), ("Deployment", "created")]
+    );
     assert_eq!(
         fake.get("deploy/default/web").expect("applied")["spec"]["replicas"],
         2
