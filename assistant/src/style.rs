@@ -30,6 +30,11 @@ impl Style {
         Self { enabled }
     }
 
+    /// No colour at all (text that goes into JSON).
+    pub fn plain() -> Self {
+        Self { enabled: false }
+    }
+
     /// Wraps `text` in the ANSI codes of `tone` (or returns it unchanged).
     pub fn paint(&self, tone: Tone, text: &str) -> String {
         if !self.enabled {
