@@ -35,6 +35,10 @@ pub enum Command {
     Constitution(ConstitutionArgs),
     /// List the audit log, newest first: what was applied, handed over or blocked, and when.
     History(HistoryArgs),
+    /// Find what is wrong in a namespace, the whole cluster (-A) or with one object: read the
+    /// cluster, run the offline analyzers, report findings by severity (exit code 6 when any
+    /// is a warning or worse); --fix applies the proposed fixes through the normal pipeline.
+    Diagnose(DiagnoseArgs),
     /// The interactive session (also what `shipmate` alone starts): ask, review the diff,
     /// confirm; `/help` lists the meta-commands.
     Repl(ReplArgs),
@@ -227,6 +231,34 @@ pub struct ApplyArgs {
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
     pub namespace: Option<String>,
     /// Gate options.
+    #[command(flatten)]
+    pub gates: GateArgs,
+    /// Cluster and apply options.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// `shipmate diagnose`.
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// One object to diagnose with what its analysis needs (`pod/api-0`, `deploy/web`,
+    /// `svc/shop`); default: everything in the namespace.
+    #[arg(value_name = "KIND/NAME", conflicts_with = "all_namespaces")]
+    pub target: Option<String>,
+    /// Namespace to diagnose (default: the context's).
+    #[arg(long, short = 'n', value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Diagnose every namespace.
+    #[arg(long, short = 'A', conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+    /// Output format (`json`: the documented report, see README).
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Output,
+    /// Offer each finding's fix as a proposal: validated, dry-run, diffed, confirmed (or
+    /// --yes), applied and audited (`shipmate undo` restores).
+    #[arg(long)]
+    pub fix: bool,
+    /// Gate options (for --fix).
     #[command(flatten)]
     pub gates: GateArgs,
     /// Cluster and apply options.

@@ -7,6 +7,7 @@ mod cli;
 mod clock;
 mod cluster;
 mod commands;
+mod diagnose;
 mod exit;
 mod fallback;
 mod mcp;
@@ -41,6 +42,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Undo(args)) => commands::undo::run(args),
         Some(Command::Apply(args)) => commands::apply::run(args),
         Some(Command::Mcp(args)) => commands::mcp::run(args),
+        Some(Command::Diagnose(args)) => commands::diagnose::run(args),
     };
     let code = match result {
         Ok(code) => code,

@@ -30,7 +30,7 @@ impl Style {
         Self { enabled }
     }
 
-    /// Never colour (text for a machine, such as an MCP tool result).
+    /// No colour at all (text that goes into JSON).
     pub fn plain() -> Self {
         Self { enabled: false }
     }

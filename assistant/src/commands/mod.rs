@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod ask;
 pub mod constitution;
+pub mod diagnose;
 pub mod history;
 pub mod mcp;
 pub mod undo;

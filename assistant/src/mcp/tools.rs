@@ -20,6 +20,7 @@ use shipmate_plugins::{ClusterTools, NoProgress, Proposal, Status, ToolCall};
 use super::store::{KEPT, Proposals};
 use super::ui::Collected;
 use crate::cluster::ClusterError;
+use crate::diagnose::{Request, Target};
 use crate::session::{Approval, Outcome, Session};
 use crate::tools::{ClusterReader, SessionTools};
 
@@ -47,6 +48,22 @@ pub struct ProposeInput {
 pub struct ApplyInput {
     /// The `proposal_id` a `propose` call returned.
     pub proposal_id: String,
+}
+
+/// Arguments of `diagnose`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct DiagnoseInput {
+    /// One object to diagnose with what its analysis needs, as `KIND/NAME` (`pod/api-0`,
+    /// `deploy/web`, `svc/shop`); default: everything in the namespace.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// The namespace (of the object, when one is named); default: the server's `--namespace`,
+    /// else the kubeconfig context's.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Diagnose every namespace (not with `object`).
+    #[serde(default)]
+    pub all_namespaces: bool,
 }
 
 /// A tool's answer: JSON (sent as structured content and as text) or text.
@@ -209,6 +226,57 @@ impl Shared {
             ))),
             Err(message) => Err(mask_text(&message).into_owned()),
         }
+    }
+
+    /// `diagnose`: the `shipmate diagnose --output json` report of a namespace, every
+    /// namespace or one object. Each finding's fix (a proposal) is validated and kept under a
+    /// `proposal_id` like a `propose` result, so that `apply` can take it.
+    pub fn diagnose(&self, input: &DiagnoseInput) -> ToolResult {
+        let target = match input.object.as_deref().filter(|o| !o.trim().is_empty()) {
+            Some(object) if input.all_namespaces => {
+                return Err(format!(
+                    "`object` ({object}) and `all_namespaces` do not go together: an object \
+                     lives in one namespace; pass `namespace` instead"
+                ));
+            }
+            Some(object) => Some(Target::parse(object.trim()).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let mut session = self.session();
+        connected(&mut session)?;
+        let namespace = match session.cluster() {
+            Ok(_) if input.all_namespaces => None,
+            Ok(cluster) => Some(
+                input
+                    .namespace
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| cluster.namespace().to_owned()),
+            ),
+            Err(err) => return Err(no_cluster(err)),
+        };
+        let mut report = session
+            .diagnose(&Request { namespace, target }, &mut NoProgress)
+            .map_err(|e| mask_text(&format!("{e:#}")).into_owned())?;
+        let mut ids = Vec::with_capacity(report.findings.len());
+        for finding in &mut report.findings {
+            ids.push(finding.fix.as_mut().map(|fix| {
+                session.validate(fix);
+                fix.clone()
+            }));
+        }
+        drop(session);
+        let mut value = to_json(&report)?;
+        if let Some(findings) = value["findings"].as_array_mut() {
+            for (finding, fix) in findings.iter_mut().zip(ids) {
+                let Some(fix) = fix else { continue };
+                let next = self.next_step(&fix);
+                finding["fix"] = to_json(&fix)?;
+                finding["fix"]["proposal_id"] = Value::String(self.proposals().insert(fix));
+                finding["fix"]["next"] = Value::String(next);
+            }
+        }
+        Ok(Answer::Json(value))
     }
 
     /// `apply`: the proposal `proposal_id` through the session's apply path — live schemas,

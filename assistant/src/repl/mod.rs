@@ -15,7 +15,7 @@ mod line_history;
 mod meta;
 mod names;
 mod prompt;
-mod spinner;
+pub(crate) mod spinner;
 mod ui;
 
 use std::io::IsTerminal;

@@ -5,6 +5,7 @@ mod apply;
 mod apply_files;
 mod ask;
 mod constitution;
+mod diagnose;
 mod fake_kube_client;
 mod fake_kube_kubectl;
 mod fake_kube_reads;

@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
 use shipmate_e2e::fake_kube::FakeCluster;
+use shipmate_e2e::fake_kube::fixtures::{App, crash_loop, node};
 use shipmate_e2e::{Sandbox, binary, deployment, object_results};
 
 const WEB: &str = "deploy nginx:1.27.1 as web with 2 replicas on port 80 and expose it";
@@ -18,9 +19,9 @@ const TOKEN: &str = "e2e-token-0123456789abcdef";
 const PRIVILEGED: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: sniff\nspec:\n  \
     containers:\n  - name: sniff\n    image: busybox:latest\n    securityContext:\n      \
     privileged: true\n";
-/// What the read-only server offers (diagnose joins when it is wired).
-const READ_ONLY_TOOLS: [&str; 7] = [
-    "describe", "events", "get", "list", "logs", "propose", "validate",
+/// What the read-only server offers.
+const READ_ONLY_TOOLS: [&str; 8] = [
+    "describe", "diagnose", "events", "get", "list", "logs", "propose", "validate",
 ];
 
 /// The client script, when node and the SDK are installed; else `None` after saying how.
@@ -44,10 +45,21 @@ fn client() -> Option<PathBuf> {
     Some(dir.join("client.mjs"))
 }
 
-/// A cluster with a Deployment and a Secret whose value must never reach a client.
+/// The pod of [`cluster`] that crash-loops.
+const CRASHING: &str = "api-7d9c5-0";
+
+/// A cluster with a Deployment and a Secret whose value must never reach a client, and in
+/// namespace `shop` a healthy app `web` and an app `api` whose pod crash-loops with a
+/// credential in its previous log.
 fn cluster() -> FakeCluster {
     let fake = FakeCluster::start();
+    App::seed(&fake, "shop", "web", 1, |_, _| {});
+    let log = "connecting to postgres://app:hunter2@db:5432/shop\npanic: database \"shop\" does not exist\n";
+    App::seed(&fake, "shop", "api", 1, |_, pod| {
+        crash_loop(pod, 1, "Error", 7, log)
+    });
     fake.seed(vec![
+        node("node-0"),
         deployment("api", 1, "nginx:1.27.1"),
         json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "default"},
                "data": {"password": "aHVudGVyMi1zM2NyZXQ="}}),
@@ -121,6 +133,10 @@ fn stdio_read_only_server_validates_proposes_and_reads_but_cannot_apply() {
         {"tool": "get", "arguments": {"kind": "secret", "name": "db"}},
         {"tool": "get", "arguments": {"kind": "deployment", "name": "nope"}},
         {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
+        {"tool": "diagnose", "arguments": {"namespace": "shop"}},
+        {"tool": "diagnose", "arguments": {"namespace": "shop", "object": format!("pod/{CRASHING}")}},
+        {"tool": "diagnose", "arguments": {"object": "pod/x", "all_namespaces": true}},
+        {"tool": "diagnose", "arguments": {"object": "pod/missing", "namespace": "shop"}},
     ]);
     let Some((fake, sandbox, run)) = over_stdio(&plan, &[]) else {
         return;
@@ -201,6 +217,54 @@ fn stdio_read_only_server_validates_proposes_and_reads_but_cannot_apply() {
         "nothing was applied"
     );
     assert!(sandbox.audit_entries().is_empty());
+
+    let report = &call(&run, 6)["structured"];
+    assert_eq!(report["scope"]["namespace"], "shop", "{report}");
+    assert_crash_loop_found(report);
+    let one = &call(&run, 7)["structured"];
+    assert_eq!(one["scope"]["object"], format!("Pod/{CRASHING}"), "{one}");
+    assert_crash_loop_found(one);
+    let both = call(&run, 8);
+    assert_eq!(both["isError"], true);
+    assert!(
+        both["text"]
+            .as_str()
+            .unwrap()
+            .contains("do not go together"),
+        "{both}"
+    );
+    let missing = call(&run, 9);
+    assert_eq!(missing["isError"], true, "{missing}");
+    assert!(
+        missing["text"].as_str().unwrap().contains("missing"),
+        "{missing}"
+    );
+}
+
+/// `report` (a `diagnose` result) names the crash loop of [`CRASHING`], quotes its previous
+/// log, masks the credential in it, and leaves the healthy app alone.
+fn assert_crash_loop_found(report: &Value) {
+    let findings = report["findings"].as_array().expect("findings");
+    let about: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["object"]["name"] == CRASHING)
+        .collect();
+    assert!(
+        about.iter().any(|f| f["id"] == "pod.crash-loop"),
+        "{findings:?}"
+    );
+    let text = report.to_string();
+    assert!(
+        text.contains("does not exist"),
+        "the previous log is quoted: {text}"
+    );
+    assert!(!text.contains("hunter2"), "credentials are masked: {text}");
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["object"]["name"].as_str().unwrap().starts_with("web")),
+        "{findings:?}"
+    );
 }
 
 #[test]
@@ -337,6 +401,7 @@ fn http_with_a_token_serves_the_sdk_client_and_refuses_requests_without_it() {
         {"tool": "validate", "arguments": {"manifests": PRIVILEGED}},
         {"tool": "propose", "arguments": {"request": WEB}},
         {"tool": "list", "arguments": {"kind": "deployments"}},
+        {"tool": "diagnose", "arguments": {"namespace": "shop"}},
     ]);
     let run = run_client(&client_env, &script, "http", &plan, &[&server.url]);
     assert_eq!(run["probes"]["no_token"], 401, "{run}");
@@ -348,6 +413,7 @@ fn http_with_a_token_serves_the_sdk_client_and_refuses_requests_without_it() {
         call(&run, 2)["text"].as_str().unwrap().contains("api"),
         "{run}"
     );
+    assert_crash_loop_found(&call(&run, 3)["structured"]);
 
     // Without the token the SDK client cannot even connect.
     let out = Command::new("node")
