@@ -16,8 +16,12 @@ const SECRET: &str = "http-test-token-0123456789";
 const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
 
 fn request(path: &str, authorization: Option<&str>) -> Request<Full<Bytes>> {
-    let mut builder = Request::post(format!("http://127.0.0.1:8765{path}"))
-        .header("host", "127.0.0.1:8765")
+    request_to("127.0.0.1:8765", path, authorization)
+}
+
+fn request_to(host: &str, path: &str, authorization: Option<&str>) -> Request<Full<Bytes>> {
+    let mut builder = Request::post(format!("http://{host}{path}"))
+        .header("host", host)
         .header("content-type", "application/json")
         .header("accept", "application/json, text/event-stream");
     if let Some(value) = authorization {
@@ -26,15 +30,24 @@ fn request(path: &str, authorization: Option<&str>) -> Request<Full<Bytes>> {
     builder.body(Full::new(Bytes::from(INITIALIZE))).unwrap()
 }
 
-/// (status, WWW-Authenticate, body) for each request, on an endpoint with `token`.
+/// (status, WWW-Authenticate, body) for each request, on a loopback endpoint with `token`.
 fn answers(
+    token: Option<Token>,
+    requests: Vec<Request<Full<Bytes>>>,
+) -> Vec<(StatusCode, Option<String>, String)> {
+    answers_on(true, token, requests)
+}
+
+/// [`answers`] on an endpoint bound to loopback or not.
+fn answers_on(
+    loopback: bool,
     token: Option<Token>,
     requests: Vec<Request<Full<Bytes>>>,
 ) -> Vec<(StatusCode, Option<String>, String)> {
     let endpoint = Endpoint::new(
         Arc::new(shared(false, Path::new("/nonexistent/kubeconfig"))),
         token,
-        true,
+        loopback,
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -111,4 +124,24 @@ fn without_a_token_loopback_requests_reach_the_server() {
     let out = answers(None, vec![request(MCP_PATH, None)]);
     assert_eq!(out[0].0, StatusCode::OK, "{}", out[0].2);
     assert!(out[0].2.contains("\"serverInfo\""), "{}", out[0].2);
+}
+
+#[test]
+fn host_names_are_checked_on_loopback_and_left_to_the_token_elsewhere() {
+    const SERVICE: &str = "shipmate.tools.svc:8765";
+    // A page on another site that resolves its name to 127.0.0.1 (DNS rebinding) is refused.
+    let out = answers(None, vec![request_to(SERVICE, MCP_PATH, None)]);
+    assert_eq!(out[0].0, StatusCode::FORBIDDEN, "{}", out[0].2);
+    // Off loopback, a Service or ingress name reaches the server — with the token only.
+    let bearer = format!("Bearer {SECRET}");
+    let out = answers_on(
+        false,
+        Some(Token::new("T", SECRET).unwrap()),
+        vec![
+            request_to(SERVICE, MCP_PATH, None),
+            request_to(SERVICE, MCP_PATH, Some(&bearer)),
+        ],
+    );
+    assert_eq!(out[0].0, StatusCode::UNAUTHORIZED);
+    assert_eq!(out[1].0, StatusCode::OK, "{}", out[1].2);
 }

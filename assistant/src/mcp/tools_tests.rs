@@ -10,7 +10,7 @@ use shipmate_manifests::{Constitution, SchemaSet};
 use shipmate_plugins::tools::ListArgs;
 use shipmate_plugins::{BackendOptions, Registry, ToolCall};
 
-use super::{Answer, ApplyInput, ProposeInput, Shared, ValidateInput};
+use super::{Answer, ApplyInput, DiagnoseInput, ProposeInput, Shared, ValidateInput};
 use crate::session::{Session, SessionOptions};
 
 const PRIVILEGED: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: sniff}\nspec:\n  \
@@ -180,4 +180,20 @@ fn reads_are_masked_capped_untrusted_and_retry_a_missing_kubeconfig() {
     let missing = ToolCall::parse("get", r#"{"kind":"deploy","name":"nope"}"#).unwrap();
     let err = s.read(&missing).unwrap_err();
     assert!(err.contains("nope") && err.contains("api"), "{err}");
+}
+
+#[test]
+fn diagnose_says_what_is_wrong_with_its_arguments_or_the_cluster() {
+    let s = shared(false, &nowhere());
+    let input = |object: Option<&str>, all: bool| DiagnoseInput {
+        object: object.map(str::to_owned),
+        namespace: None,
+        all_namespaces: all,
+    };
+    let err = s.diagnose(&input(Some("pod/api-0"), true)).unwrap_err();
+    assert!(err.contains("do not go together"), "{err}");
+    let err = s.diagnose(&input(Some("api-0"), false)).unwrap_err();
+    assert!(err.contains("api-0"), "the bad target is named: {err}");
+    let err = s.diagnose(&input(None, false)).unwrap_err();
+    assert!(err.starts_with("no cluster: "), "{err}");
 }
