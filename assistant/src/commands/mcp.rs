@@ -2,6 +2,7 @@
 //! never starts), builds the session `ask` would, and serves the MCP tools over stdio or
 //! streamable HTTP until the client goes away or the process is interrupted.
 
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +53,13 @@ pub fn run(args: &McpArgs) -> anyhow::Result<ExitCode> {
 
 /// Serves one client on stdin/stdout until it disconnects (or a signal stops the server).
 async fn stdio(shared: Arc<Shared>) -> anyhow::Result<()> {
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "shipmate mcp: speaking MCP (JSON-RPC) on stdin/stdout. An MCP client starts this \
+             command (e.g. `claude mcp add shipmate -- shipmate mcp`); to serve over the \
+             network use --http. Ctrl-C stops it."
+        );
+    }
     let service = McpServer::new(shared)
         .serve(rmcp::transport::stdio())
         .await
