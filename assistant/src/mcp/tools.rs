@@ -258,17 +258,21 @@ impl Shared {
         let mut report = session
             .diagnose(&Request { namespace, target }, &mut NoProgress)
             .map_err(|e| mask_text(&format!("{e:#}")).into_owned())?;
-        let mut ids = Vec::with_capacity(report.findings.len());
-        for finding in &mut report.findings {
-            ids.push(finding.fix.as_mut().map(|fix| {
-                session.validate(fix);
-                fix.clone()
-            }));
-        }
+        // Fixes go through the same validation as any proposal before a client sees them.
+        let fixes: Vec<Option<Proposal>> = report
+            .findings
+            .iter_mut()
+            .map(|finding| {
+                finding.fix.as_mut().map(|fix| {
+                    session.validate(fix);
+                    fix.clone()
+                })
+            })
+            .collect();
         drop(session);
         let mut value = to_json(&report)?;
         if let Some(findings) = value["findings"].as_array_mut() {
-            for (finding, fix) in findings.iter_mut().zip(ids) {
+            for (finding, fix) in findings.iter_mut().zip(fixes) {
                 let Some(fix) = fix else { continue };
                 let next = self.next_step(&fix);
                 finding["fix"] = to_json(&fix)?;
