@@ -18,9 +18,9 @@
 //!   its pods' findings instead of repeating them.
 
 // mod cron;
-mod finding;
-// mod fix;
 mod events;
+mod finding;
+mod fix;
 mod index;
 mod owners;
 mod pod_state;
@@ -32,13 +32,16 @@ mod snapshot;
 // mod jobs;
 // mod network;
 mod node;
-// mod pod;
-// mod pod_schedule;
+mod pod;
+mod pod_image;
+mod pod_schedule;
 // mod service;
 // mod storage;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod tests;
 
 pub use finding::{Evidence, Finding, MAX_EVIDENCE_CHARS, ObjectRef, Severity};
 pub use snapshot::{ContainerRef, Kind, Snapshot};
@@ -68,7 +71,7 @@ pub fn analyze_with(snapshot: &Snapshot, defaults: &ResourceDefaults) -> Vec<Fin
     // what selects them.
     node::analyze(&cx, &mut out);
     // config_refs::analyze(&cx, &mut out);
-    // pod::analyze(&cx, &mut out);
+    pod::analyze(&cx, &mut out);
     // controllers::analyze(&cx, &mut out);
     // jobs::analyze(&cx, &mut out);
     // storage::analyze(&cx, &mut out);

@@ -1,0 +1,4 @@
+//! Analyzer tests: for every analyzer a broken fixture it must catch and a healthy twin it
+//! must not flag; fixtures are healthy objects plus a JSON merge patch.
+
+mod pods;
