@@ -271,3 +271,29 @@ pub fn service(ns: &str, name: &str, app: &str, target: Value) -> Value {
         "spec": {"selector": {"app": app}, "ports": [{"name": "http", "port": 80, "targetPort": target}]}
     })
 }
+
+/// A ConfigMap with `keys` (values blanked, as the collector may send them).
+pub fn config_map(ns: &str, name: &str, keys: &[&str]) -> Value {
+    let data: serde_json::Map<String, Value> =
+        keys.iter().map(|k| ((*k).into(), json!(""))).collect();
+    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": ns}, "data": data})
+}
+
+/// A Secret with `keys` (values emptied, as the collector sends them).
+pub fn secret(ns: &str, name: &str, keys: &[&str]) -> Value {
+    let data: serde_json::Map<String, Value> =
+        keys.iter().map(|k| ((*k).into(), json!(""))).collect();
+    json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name, "namespace": ns}, "data": data})
+}
+
+/// `workload` with its pod template's first container patched by `patch`.
+pub fn template_container(workload: Value, patch: Value) -> Value {
+    let c = with(
+        workload["spec"]["template"]["spec"]["containers"][0].clone(),
+        patch,
+    );
+    with(
+        workload,
+        json!({"spec": {"template": {"spec": {"containers": [c]}}}}),
+    )
+}

@@ -26,8 +26,8 @@ mod owners;
 mod pod_state;
 mod snapshot;
 
-// mod config_refs;
-// mod controllers;
+mod config_refs;
+mod controllers;
 // mod ingress;
 // mod jobs;
 // mod network;
@@ -70,9 +70,9 @@ pub fn analyze_with(snapshot: &Snapshot, defaults: &ResourceDefaults) -> Vec<Fin
     // findings: references before pods, pods before their controllers, controllers before
     // what selects them.
     node::analyze(&cx, &mut out);
-    // config_refs::analyze(&cx, &mut out);
+    config_refs::analyze(&cx, &mut out);
     pod::analyze(&cx, &mut out);
-    // controllers::analyze(&cx, &mut out);
+    controllers::analyze(&cx, &mut out);
     // jobs::analyze(&cx, &mut out);
     // storage::analyze(&cx, &mut out);
     // service::analyze(&cx, &mut out);
@@ -129,6 +129,13 @@ impl Findings {
         self.list.iter_mut().filter(move |f| {
             f.object.kind == kind && f.object.name == name && f.object.namespace.as_deref() == ns
         })
+    }
+
+    /// The findings about objects in namespace `ns`.
+    pub fn in_namespace<'s>(&'s self, ns: &'s str) -> impl Iterator<Item = &'s Finding> + 's {
+        self.list
+            .iter()
+            .filter(move |f| f.object.namespace.as_deref() == Some(ns))
     }
 
     /// All findings, unsorted.

@@ -1,4 +1,6 @@
 //! Analyzer tests: for every analyzer a broken fixture it must catch and a healthy twin it
 //! must not flag; fixtures are healthy objects plus a JSON merge patch.
 
+mod controllers;
 mod pods;
+mod refs;
