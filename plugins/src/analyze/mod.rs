@@ -17,7 +17,7 @@
 //!   the same way become one finding naming all of them, and a workload's finding points at
 //!   its pods' findings instead of repeating them.
 
-// mod cron;
+mod cron;
 mod events;
 mod finding;
 mod fix;
@@ -29,7 +29,7 @@ mod snapshot;
 mod config_refs;
 mod controllers;
 // mod ingress;
-// mod jobs;
+mod jobs;
 // mod network;
 mod node;
 mod pod;
@@ -73,7 +73,7 @@ pub fn analyze_with(snapshot: &Snapshot, defaults: &ResourceDefaults) -> Vec<Fin
     config_refs::analyze(&cx, &mut out);
     pod::analyze(&cx, &mut out);
     controllers::analyze(&cx, &mut out);
-    // jobs::analyze(&cx, &mut out);
+    jobs::analyze(&cx, &mut out);
     // storage::analyze(&cx, &mut out);
     // service::analyze(&cx, &mut out);
     // ingress::analyze(&cx, &mut out);

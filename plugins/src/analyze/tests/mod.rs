@@ -2,5 +2,6 @@
 //! must not flag; fixtures are healthy objects plus a JSON merge patch.
 
 mod controllers;
+mod jobs;
 mod pods;
 mod refs;
