@@ -167,6 +167,11 @@ impl<'a> Index<'a> {
         self.pods.get(ns).map_or(&[], |p| p.pods.as_slice())
     }
 
+    /// Every namespace with pods, with its pods.
+    pub fn namespaces(&self) -> impl Iterator<Item = (&'a str, &NsPods<'a>)> {
+        self.pods.iter().map(|(ns, p)| (*ns, p))
+    }
+
     /// The pods of namespace `ns` with their label index.
     pub fn ns_pods(&self, ns: &str) -> Option<&NsPods<'a>> {
         self.pods.get(ns)
@@ -239,6 +244,42 @@ impl<'a> NsPods<'a> {
             .filter(|at| rest.iter().all(|p| p.binary_search(at).is_ok()))
             .map(|&at| self.pods[at as usize])
             .collect()
+    }
+
+    /// Pods that carry every pair of `selector` but one (with `selector.len() >= 2`), each
+    /// with the key it misses or has another value for.
+    pub fn near_misses<'s>(
+        &self,
+        selector: &'s BTreeMap<String, String>,
+    ) -> Vec<(&'a Pod, &'s str)> {
+        let k = u32::try_from(selector.len()).unwrap_or(u32::MAX);
+        if k < 2 {
+            return Vec::new();
+        }
+        let mut hits: HashMap<u32, u32> = HashMap::new();
+        for (key, value) in selector {
+            for &at in self
+                .by_label
+                .get(&(key.as_str(), value.as_str()))
+                .into_iter()
+                .flatten()
+            {
+                *hits.entry(at).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(&'a Pod, &'s str)> = hits
+            .into_iter()
+            .filter(|&(_, n)| n == k - 1)
+            .filter_map(|(at, _)| {
+                let pod = self.pods[at as usize];
+                let missed = selector
+                    .iter()
+                    .find(|(key, value)| label(&pod.metadata, key) != Some(value.as_str()))?;
+                Some((pod, missed.0.as_str()))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.metadata.name.cmp(&b.0.metadata.name));
+        out
     }
 
     /// Pods carrying label `key` with any value.

@@ -35,7 +35,7 @@ mod node;
 mod pod;
 mod pod_image;
 mod pod_schedule;
-// mod service;
+mod service;
 // mod storage;
 
 #[cfg(test)]
@@ -75,7 +75,7 @@ pub fn analyze_with(snapshot: &Snapshot, defaults: &ResourceDefaults) -> Vec<Fin
     controllers::analyze(&cx, &mut out);
     jobs::analyze(&cx, &mut out);
     // storage::analyze(&cx, &mut out);
-    // service::analyze(&cx, &mut out);
+    service::analyze(&cx, &mut out);
     // ingress::analyze(&cx, &mut out);
     // network::analyze(&cx, &mut out);
     let mut findings = out.into_vec();

@@ -129,10 +129,11 @@ fn statefulsets_need_their_service_and_storage_class() {
     let class = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
                        "metadata": {"name": "fast"}, "provisioner": "csi.example.com"});
     let svc = with(
-        service("db", "pg", "pg", json!(5432)),
+        service("db", "pg", "pg", json!("http")),
         json!({"spec": {"clusterIP": "None"}}),
     );
-    assert!(run(vec![stateful("db", "pg"), class.clone(), svc]).is_empty());
+    let pg0 = owned_by(pod("db", "pg-0", &[("app", "pg")]), "StatefulSet", "pg");
+    assert!(run(vec![stateful("db", "pg"), class.clone(), svc, pg0]).is_empty());
     let f = run(vec![stateful("db", "pg")]);
     assert_eq!(
         ids(&f),

@@ -5,3 +5,4 @@ mod controllers;
 mod jobs;
 mod pods;
 mod refs;
+mod services;
