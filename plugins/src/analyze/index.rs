@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
 };
@@ -54,10 +53,6 @@ pub struct Index<'a> {
     pub daemon_sets: HashMap<Key<'a>, &'a DaemonSet>,
     /// ReplicaSets by namespace and name.
     pub replica_sets: HashMap<Key<'a>, &'a ReplicaSet>,
-    /// Jobs by namespace and name.
-    pub jobs: HashMap<Key<'a>, &'a Job>,
-    /// CronJobs by namespace and name.
-    pub cron_jobs: HashMap<Key<'a>, &'a CronJob>,
     /// StorageClasses by name.
     pub storage_classes: HashMap<&'a str, &'a StorageClass>,
     /// The default StorageClass, if one is marked.
@@ -154,8 +149,6 @@ impl<'a> Index<'a> {
             stateful_sets: by_name(&snap.stateful_sets, |s| &s.metadata),
             daemon_sets: by_name(&snap.daemon_sets, |s| &s.metadata),
             replica_sets: by_name(&snap.replica_sets, |s| &s.metadata),
-            jobs: by_name(&snap.jobs, |s| &s.metadata),
-            cron_jobs: by_name(&snap.cron_jobs, |s| &s.metadata),
             storage_classes,
             default_storage_class,
             ingress_classes,
@@ -290,19 +283,6 @@ impl<'a> NsPods<'a> {
             .flatten()
             .map(|&at| self.pods[at as usize])
     }
-
-    /// Pods carrying `key=value`.
-    pub fn with_label<'s>(
-        &'s self,
-        key: &'s str,
-        value: &'s str,
-    ) -> impl Iterator<Item = &'a Pod> + 's {
-        self.by_label
-            .get(&(key, value))
-            .into_iter()
-            .flatten()
-            .map(|&at| self.pods[at as usize])
-    }
 }
 
 /// The value of label `key` on `meta`.
@@ -324,14 +304,4 @@ fn expressions_match(selector: &LabelSelector, pod: &Pod) -> bool {
             _ => false,
         }
     })
-}
-
-/// Whether `selector` (a `LabelSelector`) selects an object with `labels`.
-pub fn selects(selector: &LabelSelector, pod: &Pod) -> bool {
-    selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| label(&pod.metadata, k) == Some(v.as_str()))
-        && expressions_match(selector, pod)
 }

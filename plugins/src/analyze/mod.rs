@@ -26,17 +26,19 @@ mod owners;
 mod pod_state;
 mod snapshot;
 
+mod autoscaling;
 mod config_refs;
 mod controllers;
-// mod ingress;
+mod disruption;
+mod ingress;
 mod jobs;
-// mod network;
+mod network;
 mod node;
 mod pod;
 mod pod_image;
 mod pod_schedule;
 mod service;
-// mod storage;
+mod storage;
 
 #[cfg(test)]
 mod fixtures;
@@ -74,10 +76,12 @@ pub fn analyze_with(snapshot: &Snapshot, defaults: &ResourceDefaults) -> Vec<Fin
     pod::analyze(&cx, &mut out);
     controllers::analyze(&cx, &mut out);
     jobs::analyze(&cx, &mut out);
-    // storage::analyze(&cx, &mut out);
+    storage::analyze(&cx, &mut out);
     service::analyze(&cx, &mut out);
-    // ingress::analyze(&cx, &mut out);
-    // network::analyze(&cx, &mut out);
+    ingress::analyze(&cx, &mut out);
+    autoscaling::analyze(&cx, &mut out);
+    disruption::analyze(&cx, &mut out);
+    network::analyze(&cx, &mut out);
     let mut findings = out.into_vec();
     findings.sort_by(Finding::report_order);
     findings

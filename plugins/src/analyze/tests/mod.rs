@@ -3,6 +3,7 @@
 
 mod controllers;
 mod jobs;
+mod network;
 mod pods;
 mod refs;
 mod services;
