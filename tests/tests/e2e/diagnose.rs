@@ -521,3 +521,68 @@ fn a_fix_is_applied_with_yes_and_undone() {
     let (code, _) = diagnose(&sandbox, &fake, &["-n", "shop"]);
     assert_eq!(code, Some(6), "the problem is back after undo");
 }
+
+#[test]
+fn ask_diagnoses_a_troubleshooting_request_when_a_cluster_is_there() {
+    let fake = cluster();
+    let sandbox = Sandbox::new();
+    App::seed(&fake, "shop", "web", 1, |_, _| {});
+    App::seed(&fake, "shop", "api", 1, |_, pod| {
+        crash_loop(pod, 1, "Error", 6, "panic: missing DATABASE_URL\n");
+    });
+    let out = sandbox.ask_on(&fake, &["what's wrong in namespace shop?"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with("Diagnosis of namespace shop"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Pod/api-7d9c5-0 -n shop") && stdout.contains("missing DATABASE_URL"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("kubectl describe"),
+        "no commands when the diagnosis ran: {stdout}"
+    );
+
+    let out = sandbox.ask_on(
+        &fake,
+        &["-o", "json", "why is api-7d9c5-0 crashing?", "-n", "shop"],
+    );
+    let proposal = stdout_json(&out);
+    assert_eq!(proposal["status"], "proposed");
+    let summary = proposal["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("Diagnosis of Pod/api-7d9c5-0 in namespace shop"),
+        "{summary}"
+    );
+    assert!(
+        proposal["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["mutating"] == false)
+    );
+
+    // Without a cluster: the read-only commands to run, as before.
+    let out = sandbox.ask(&[
+        "--no-apply",
+        "-o",
+        "json",
+        "what's wrong in namespace shop?",
+    ]);
+    let proposal = stdout_json(&out);
+    assert_eq!(proposal["status"], "proposed", "{proposal}");
+    let argv: Vec<String> = proposal["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["argv"].to_string())
+        .collect();
+    assert!(argv.iter().any(|a| a.contains("\"shop\"")), "{argv:?}");
+    assert!(
+        !argv.iter().any(|a| a.contains("wrong")),
+        "`wrong` is not a name: {argv:?}"
+    );
+}
