@@ -97,14 +97,11 @@ fn troubleshoot(
     let mut ui = AskUi::new(args.output);
     ui.show(&render::diagnose::report(&report, ui.style(), ""));
     let outcomes = session.fix(&mut report.findings, args.no_apply, &mut ui);
-    for (outcome, fix) in outcomes
-        .iter()
-        .zip(report.findings.iter().filter_map(|f| f.fix.as_ref()))
-    {
-        if let Some(steps) = footer(fix, outcome, ui.style()) {
-            output::print(&format!("\n{steps}"))?;
-        }
-    }
+    output::print(&crate::commands::diagnose::fix_footers(
+        &report,
+        &outcomes,
+        ui.style(),
+    ))?;
     Ok(Some(
         crate::commands::diagnose::failed_fix(&report, &outcomes).unwrap_or(ExitCode::Ok),
     ))

@@ -5,11 +5,12 @@
 use shipmate_plugins::BackendOptions;
 
 use crate::cli::{DiagnoseArgs, Output};
-use crate::commands::ask::{AskUi, exit_code, session};
+use crate::commands::ask::{AskUi, exit_code, footer, session};
 use crate::diagnose::{Request, Target};
 use crate::exit::ExitCode;
 use crate::repl::spinner::Spinner;
 use crate::session::{Outcome, Ui};
+use crate::style::Style;
 use crate::{output, render};
 
 /// Runs `shipmate diagnose`.
@@ -54,6 +55,9 @@ pub fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     } else {
         Vec::new()
     };
+    if args.output == Output::Text {
+        output::print(&fix_footers(&report, &outcomes, ui.style()))?;
+    }
     if args.output != Output::Text {
         output::print_structured(args.output, &report)?;
     }
@@ -80,4 +84,15 @@ pub fn failed_fix(report: &crate::diagnose::Report, outcomes: &[Outcome]) -> Opt
         .zip(fixes)
         .map(|(outcome, fix)| exit_code(outcome, fix.status))
         .find(|code| matches!(code, ExitCode::Error | ExitCode::ApplyFailed))
+}
+
+/// The manual steps (or why nothing happened) after each offered fix, in order.
+pub fn fix_footers(report: &crate::diagnose::Report, outcomes: &[Outcome], style: Style) -> String {
+    let fixes = report.findings.iter().filter_map(|f| f.fix.as_ref());
+    outcomes
+        .iter()
+        .zip(fixes)
+        .filter_map(|(outcome, fix)| footer(fix, outcome, style))
+        .map(|steps| format!("\n{steps}"))
+        .collect()
 }

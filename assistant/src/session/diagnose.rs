@@ -58,6 +58,10 @@ impl Session {
         no_apply: bool,
         ui: &mut dyn Ui,
     ) -> Vec<Outcome> {
+        // A fix is the live object with only the fields it means to change changed, so the
+        // only fields server-side apply can find in conflict are those: taking them over from
+        // their manager (kubectl, Helm, a seed) is the fix, not an accident.
+        let force = std::mem::replace(&mut self.options.force, true);
         let mut outcomes = Vec::new();
         for f in findings.iter_mut() {
             let object = f.object.to_string();
@@ -67,6 +71,7 @@ impl Session {
             ui.show(&render::proposal::body(fix, ui.style()));
             outcomes.push(self.handle(fix, no_apply, ui));
         }
+        self.options.force = force;
         outcomes
     }
 }

@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
 };
@@ -54,10 +53,6 @@ pub struct Index<'a> {
     pub daemon_sets: HashMap<Key<'a>, &'a DaemonSet>,
     /// ReplicaSets by namespace and name.
     pub replica_sets: HashMap<Key<'a>, &'a ReplicaSet>,
-    /// Jobs by namespace and name.
-    pub jobs: HashMap<Key<'a>, &'a Job>,
-    /// CronJobs by namespace and name.
-    pub cron_jobs: HashMap<Key<'a>, &'a CronJob>,
     /// StorageClasses by name.
     pub storage_classes: HashMap<&'a str, &'a StorageClass>,
     /// The default StorageClass, if one is marked.
@@ -154,8 +149,6 @@ impl<'a> Index<'a> {
             stateful_sets: by_name(&snap.stateful_sets, |s| &s.metadata),
             daemon_sets: by_name(&snap.daemon_sets, |s| &s.metadata),
             replica_sets: by_name(&snap.replica_sets, |s| &s.metadata),
-            jobs: by_name(&snap.jobs, |s| &s.metadata),
-            cron_jobs: by_name(&snap.cron_jobs, |s| &s.metadata),
             storage_classes,
             default_storage_class,
             ingress_classes,
@@ -165,6 +158,11 @@ impl<'a> Index<'a> {
     /// The pods of namespace `ns`.
     pub fn pods_in(&self, ns: &str) -> &[&'a Pod] {
         self.pods.get(ns).map_or(&[], |p| p.pods.as_slice())
+    }
+
+    /// Every namespace with pods, with its pods.
+    pub fn namespaces(&self) -> impl Iterator<Item = (&'a str, &NsPods<'a>)> {
+        self.pods.iter().map(|(ns, p)| (*ns, p))
     }
 
     /// The pods of namespace `ns` with their label index.
@@ -241,23 +239,46 @@ impl<'a> NsPods<'a> {
             .collect()
     }
 
+    /// Pods that carry every pair of `selector` but one (with `selector.len() >= 2`), each
+    /// with the key it misses or has another value for.
+    pub fn near_misses<'s>(
+        &self,
+        selector: &'s BTreeMap<String, String>,
+    ) -> Vec<(&'a Pod, &'s str)> {
+        let k = u32::try_from(selector.len()).unwrap_or(u32::MAX);
+        if k < 2 {
+            return Vec::new();
+        }
+        let mut hits: HashMap<u32, u32> = HashMap::new();
+        for (key, value) in selector {
+            for &at in self
+                .by_label
+                .get(&(key.as_str(), value.as_str()))
+                .into_iter()
+                .flatten()
+            {
+                *hits.entry(at).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(&'a Pod, &'s str)> = hits
+            .into_iter()
+            .filter(|&(_, n)| n == k - 1)
+            .filter_map(|(at, _)| {
+                let pod = self.pods[at as usize];
+                let missed = selector
+                    .iter()
+                    .find(|(key, value)| label(&pod.metadata, key) != Some(value.as_str()))?;
+                Some((pod, missed.0.as_str()))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.metadata.name.cmp(&b.0.metadata.name));
+        out
+    }
+
     /// Pods carrying label `key` with any value.
     pub fn with_key(&self, key: &str) -> impl Iterator<Item = &'a Pod> + '_ {
         self.by_key
             .get(key)
-            .into_iter()
-            .flatten()
-            .map(|&at| self.pods[at as usize])
-    }
-
-    /// Pods carrying `key=value`.
-    pub fn with_label<'s>(
-        &'s self,
-        key: &'s str,
-        value: &'s str,
-    ) -> impl Iterator<Item = &'a Pod> + 's {
-        self.by_label
-            .get(&(key, value))
             .into_iter()
             .flatten()
             .map(|&at| self.pods[at as usize])
@@ -283,14 +304,4 @@ fn expressions_match(selector: &LabelSelector, pod: &Pod) -> bool {
             _ => false,
         }
     })
-}
-
-/// Whether `selector` (a `LabelSelector`) selects an object with `labels`.
-pub fn selects(selector: &LabelSelector, pod: &Pod) -> bool {
-    selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| label(&pod.metadata, k) == Some(v.as_str()))
-        && expressions_match(selector, pod)
 }

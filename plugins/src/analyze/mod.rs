@@ -17,28 +17,33 @@
 //!   the same way become one finding naming all of them, and a workload's finding points at
 //!   its pods' findings instead of repeating them.
 
-// mod cron;
-mod finding;
-// mod fix;
+mod cron;
 mod events;
+mod finding;
+mod fix;
 mod index;
 mod owners;
 mod pod_state;
 mod snapshot;
 
-// mod config_refs;
-// mod controllers;
-// mod ingress;
-// mod jobs;
-// mod network;
+mod autoscaling;
+mod config_refs;
+mod controllers;
+mod disruption;
+mod ingress;
+mod jobs;
+mod network;
 mod node;
-// mod pod;
-// mod pod_schedule;
-// mod service;
-// mod storage;
+mod pod;
+mod pod_image;
+mod pod_schedule;
+mod service;
+mod storage;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod tests;
 
 pub use finding::{Evidence, Finding, MAX_EVIDENCE_CHARS, ObjectRef, Severity};
 pub use snapshot::{ContainerRef, Kind, Snapshot};
@@ -67,14 +72,16 @@ pub fn analyze_with(snapshot: &Snapshot, defaults: &ResourceDefaults) -> Vec<Fin
     // findings: references before pods, pods before their controllers, controllers before
     // what selects them.
     node::analyze(&cx, &mut out);
-    // config_refs::analyze(&cx, &mut out);
-    // pod::analyze(&cx, &mut out);
-    // controllers::analyze(&cx, &mut out);
-    // jobs::analyze(&cx, &mut out);
-    // storage::analyze(&cx, &mut out);
-    // service::analyze(&cx, &mut out);
-    // ingress::analyze(&cx, &mut out);
-    // network::analyze(&cx, &mut out);
+    config_refs::analyze(&cx, &mut out);
+    pod::analyze(&cx, &mut out);
+    controllers::analyze(&cx, &mut out);
+    jobs::analyze(&cx, &mut out);
+    storage::analyze(&cx, &mut out);
+    service::analyze(&cx, &mut out);
+    ingress::analyze(&cx, &mut out);
+    autoscaling::analyze(&cx, &mut out);
+    disruption::analyze(&cx, &mut out);
+    network::analyze(&cx, &mut out);
     let mut findings = out.into_vec();
     findings.sort_by(Finding::report_order);
     findings
@@ -126,6 +133,13 @@ impl Findings {
         self.list.iter_mut().filter(move |f| {
             f.object.kind == kind && f.object.name == name && f.object.namespace.as_deref() == ns
         })
+    }
+
+    /// The findings about objects in namespace `ns`.
+    pub fn in_namespace<'s>(&'s self, ns: &'s str) -> impl Iterator<Item = &'s Finding> + 's {
+        self.list
+            .iter()
+            .filter(move |f| f.object.namespace.as_deref() == Some(ns))
     }
 
     /// All findings, unsorted.

@@ -53,6 +53,12 @@ impl<'a> Owners<'a> {
         Owners { parents }
     }
 
+    /// The controller of a ReplicaSet or Job (`(kind, name)`), when it has one.
+    pub fn parent(&self, kind: &str, ns: &str, name: &str) -> Option<(&'a str, &'a str)> {
+        let map: &HashMap<(&str, &str, &str), (&'a str, &'a str)> = &self.parents;
+        map.get(&(kind, ns, name)).copied()
+    }
+
     /// The top of the ownership chain of an object owned by `owner` in `ns`.
     pub fn root_of(&self, ns: &str, owner: &OwnerReference, pod_hash: Option<&str>) -> Root {
         let (kind, name) = (owner.kind.as_str(), owner.name.as_str());

@@ -200,20 +200,16 @@ fn a_service_selector_near_miss_names_the_pods_and_the_label() {
     let fake = cluster();
     let sandbox = Sandbox::new();
     App::seed(&fake, "shop", "web", 2, |_, _| {});
-    App::seed(&fake, "shop", "api", 2, |_, _| {});
-    // The Service of a new version whose label the pods do not carry yet.
-    fake.seed(serde_json::json!({
-        "apiVersion": "v1", "kind": "Service",
-        "metadata": {"name": "api-v2", "namespace": "shop"},
-        "spec": {"selector": {"app": "api-v2"}, "ports": [{"port": 80, "targetPort": 8080}]},
-    }));
+    App::seed(&fake, "shop", "api", 2, tier("frontend"));
+    // A second Service for the API whose `tier` differs from the pods'.
+    fake.seed(service("api-internal", "backend"));
     let (code, report) = diagnose(&sandbox, &fake, &["-n", "shop"]);
     assert_eq!(code, Some(6));
-    let found = about(&report, "Service", "api-v2");
+    let found = about(&report, "Service", "api-internal");
     assert_eq!(found.len(), 1, "{:?}", objects(&report));
     let text = text_of(found[0]);
     assert!(
-        text.contains("api-7d9c5-0") && text.contains("app"),
+        text.contains("api-7d9c5-0") && text.contains("tier"),
         "{text}"
     );
     assert!(
@@ -226,6 +222,20 @@ fn a_service_selector_near_miss_names_the_pods_and_the_label() {
         "{:?}",
         objects(&report)
     );
+}
+
+/// Labels the app's pods with `tier: VALUE`.
+fn tier(value: &'static str) -> impl Fn(usize, &mut Value) {
+    move |_, pod| pod["metadata"]["labels"]["tier"] = value.into()
+}
+
+/// A Service `name` in `shop` selecting `app=api,tier=TIER` on port 80 → 8080.
+fn service(name: &str, tier: &str) -> Value {
+    serde_json::json!({
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": name, "namespace": "shop"},
+        "spec": {"selector": {"app": "api", "tier": tier}, "ports": [{"port": 80, "targetPort": 8080}]},
+    })
 }
 
 #[test]
@@ -477,13 +487,8 @@ fn without_a_cluster_the_error_names_the_kubeconfig() {
 fn a_fix_is_applied_with_yes_and_undone() {
     let fake = cluster();
     let sandbox = Sandbox::new();
-    App::seed(&fake, "shop", "api", 2, |_, _| {});
-    let svc = serde_json::json!({
-        "apiVersion": "v1", "kind": "Service",
-        "metadata": {"name": "api-public", "namespace": "shop"},
-        "spec": {"selector": {"app": "api-v2"}, "ports": [{"port": 80, "targetPort": 8080}]},
-    });
-    fake.seed(svc);
+    App::seed(&fake, "shop", "api", 2, tier("frontend"));
+    fake.seed(service("api-public", "backend"));
     let out = sandbox.run_on(&fake, &["diagnose", "-n", "shop", "--fix", "--yes"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
@@ -494,17 +499,15 @@ fn a_fix_is_applied_with_yes_and_undone() {
     );
     assert!(stdout.contains("Fix for"), "{stdout}");
     let fixed = fake.get("svc/shop/api-public").unwrap();
-    assert_eq!(fixed["spec"]["selector"]["app"], "api");
+    let pod = fake.get("pod/shop/api-7d9c5-0").unwrap();
+    for (key, value) in fixed["spec"]["selector"].as_object().unwrap() {
+        assert_eq!(&pod["metadata"]["labels"][key], value, "{fixed}\n{stdout}");
+    }
     let entries = sandbox.audit_entries();
     assert!(!entries.is_empty(), "the fix is audited");
 
-    let out = sandbox.run_on(&fake, &["diagnose", "-n", "shop", "-o", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "fixed: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let (code, report) = diagnose(&sandbox, &fake, &["-n", "shop"]);
+    assert_eq!(code, Some(0), "fixed: {:?}", objects(&report));
 
     let out = sandbox.run_on(&fake, &["undo", "--yes"]);
     assert_eq!(
@@ -514,5 +517,72 @@ fn a_fix_is_applied_with_yes_and_undone() {
         String::from_utf8_lossy(&out.stderr)
     );
     let restored = fake.get("svc/shop/api-public").unwrap();
-    assert_eq!(restored["spec"]["selector"]["app"], "api-v2");
+    assert_eq!(restored["spec"]["selector"]["tier"], "backend");
+    let (code, _) = diagnose(&sandbox, &fake, &["-n", "shop"]);
+    assert_eq!(code, Some(6), "the problem is back after undo");
+}
+
+#[test]
+fn ask_diagnoses_a_troubleshooting_request_when_a_cluster_is_there() {
+    let fake = cluster();
+    let sandbox = Sandbox::new();
+    App::seed(&fake, "shop", "web", 1, |_, _| {});
+    App::seed(&fake, "shop", "api", 1, |_, pod| {
+        crash_loop(pod, 1, "Error", 6, "panic: missing DATABASE_URL\n");
+    });
+    let out = sandbox.ask_on(&fake, &["what's wrong in namespace shop?"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with("Diagnosis of namespace shop"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Pod/api-7d9c5-0 -n shop") && stdout.contains("missing DATABASE_URL"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("kubectl describe"),
+        "no commands when the diagnosis ran: {stdout}"
+    );
+
+    let out = sandbox.ask_on(
+        &fake,
+        &["-o", "json", "why is api-7d9c5-0 crashing?", "-n", "shop"],
+    );
+    let proposal = stdout_json(&out);
+    assert_eq!(proposal["status"], "proposed");
+    let summary = proposal["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("Diagnosis of Pod/api-7d9c5-0 in namespace shop"),
+        "{summary}"
+    );
+    assert!(
+        proposal["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["mutating"] == false)
+    );
+
+    // Without a cluster: the read-only commands to run, as before.
+    let out = sandbox.ask(&[
+        "--no-apply",
+        "-o",
+        "json",
+        "what's wrong in namespace shop?",
+    ]);
+    let proposal = stdout_json(&out);
+    assert_eq!(proposal["status"], "proposed", "{proposal}");
+    let argv: Vec<String> = proposal["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["argv"].to_string())
+        .collect();
+    assert!(argv.iter().any(|a| a.contains("\"shop\"")), "{argv:?}");
+    assert!(
+        !argv.iter().any(|a| a.contains("wrong")),
+        "`wrong` is not a name: {argv:?}"
+    );
 }
