@@ -6,7 +6,8 @@
 //   node client.mjs http  PLAN_JSON URL             connects to URL; token in MCP_TOKEN
 //
 // PLAN_JSON is an array of {"tool": NAME, "arguments": {...}}. The string "$proposal_id" in
-// arguments is replaced by the proposal_id of the latest result that had one.
+// arguments is replaced by the proposal_id of the latest result that had one (the first one in
+// it: a diagnose report's most severe fix).
 //
 // Output: {"server": serverInfo, "tools": [names], "calls": [{tool, isError, structured, text,
 // error}], "probes": {...}}. Over HTTP, "probes" holds the HTTP status of an initialize request
@@ -44,6 +45,23 @@ async function probe(url, authorization) {
   const response = await fetch(url, { method: "POST", headers, body });
   await response.body?.cancel();
   return response.status;
+}
+
+/** The first `proposal_id` in `value` (a propose result's, or a diagnose finding's fix's). */
+function firstProposalId(value) {
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const id = firstProposalId(v);
+      if (id) return id;
+    }
+  } else if (value && typeof value === "object") {
+    if (typeof value.proposal_id === "string") return value.proposal_id;
+    for (const v of Object.values(value)) {
+      const id = firstProposalId(v);
+      if (id) return id;
+    }
+  }
+  return null;
 }
 
 /** Replaces "$proposal_id" anywhere in `value`. */
@@ -95,7 +113,7 @@ for (const step of plan) {
       .filter((c) => c.type === "text")
       .map((c) => c.text)
       .join("\n");
-    if (record.structured?.proposal_id) proposalId = record.structured.proposal_id;
+    proposalId = firstProposalId(record.structured) ?? proposalId;
   } catch (err) {
     // A protocol error (an unknown tool, say), as opposed to a tool's own error result.
     record.error = String(err?.message ?? err);

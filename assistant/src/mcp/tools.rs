@@ -177,7 +177,7 @@ impl Shared {
         };
         let mut value = to_json(&proposal)?;
         let next = self.next_step(&proposal);
-        let id = self.proposals().insert(proposal);
+        let id = self.proposals().insert(proposal, false);
         value["proposal_id"] = Value::String(id);
         value["next"] = Value::String(next);
         Ok(Answer::Json(value))
@@ -276,7 +276,7 @@ impl Shared {
                 let Some(fix) = fix else { continue };
                 let next = self.next_step(&fix);
                 finding["fix"] = to_json(&fix)?;
-                finding["fix"]["proposal_id"] = Value::String(self.proposals().insert(fix));
+                finding["fix"]["proposal_id"] = Value::String(self.proposals().insert(fix, true));
                 finding["fix"]["next"] = Value::String(next);
             }
         }
@@ -291,21 +291,26 @@ impl Shared {
             return Err("apply is not enabled: restart `shipmate mcp` with --allow-apply".into());
         }
         let id = input.proposal_id.trim();
-        let Some(mut proposal) = self.proposals().take(id) else {
+        let Some(kept) = self.proposals().take(id) else {
             return Err(format!(
                 "no proposal {id:?} on this server: call `propose` first and pass the \
                  proposal_id it returns (a proposal is applied at most once; the server keeps \
                  the last {KEPT} in memory and forgets them when it restarts)"
             ));
         };
-        refuse_unappliable(&proposal)?;
+        refuse_unappliable(&kept.proposal)?;
         let mut session = self.session();
         if let Err(message) = connected(&mut session) {
-            self.proposals().restore(id.to_owned(), proposal);
+            self.proposals().restore(id.to_owned(), kept);
             return Err(message);
         }
+        let mut proposal = kept.proposal;
         let mut ui = Collected::default();
+        // A fix takes over the fields it changes, as `shipmate diagnose --fix` does.
+        let force = session.options.force;
+        session.options.force = force || kept.is_fix;
         let outcome = session.handle(&mut proposal, false, &mut ui);
+        session.options.force = force;
         drop(session);
         let mut value = json!({
             "proposal_id": id,

@@ -97,17 +97,16 @@ fn run_client(
         .unwrap_or_else(|e| panic!("client output is not JSON ({e}): {stderr}"))
 }
 
-/// Runs `plan` through the SDK client against `shipmate mcp ARGS…` on stdio, on a fresh
-/// [`cluster`] in a fresh sandbox; `None` when the client is not installed.
-fn over_stdio(plan: &Value, args: &[&str]) -> Option<(FakeCluster, Sandbox, Value)> {
+/// Runs `plan` through the SDK client against `shipmate mcp ARGS…` on stdio, on `fake` in a
+/// fresh sandbox; `None` when the client is not installed.
+fn over_stdio(fake: &FakeCluster, plan: &Value, args: &[&str]) -> Option<(Sandbox, Value)> {
     let script = client()?;
-    let fake = cluster();
     let sandbox = Sandbox::new();
     let bin = binary();
     let mut target = vec![bin.to_str().unwrap(), "mcp"];
     target.extend_from_slice(args);
-    let run = run_client(&sandbox.shipmate_on(&fake), &script, "stdio", plan, &target);
-    Some((fake, sandbox, run))
+    let run = run_client(&sandbox.shipmate_on(fake), &script, "stdio", plan, &target);
+    Some((sandbox, run))
 }
 
 /// The call records of a client run, by position.
@@ -138,7 +137,8 @@ fn stdio_read_only_server_validates_proposes_and_reads_but_cannot_apply() {
         {"tool": "diagnose", "arguments": {"object": "pod/x", "all_namespaces": true}},
         {"tool": "diagnose", "arguments": {"object": "pod/missing", "namespace": "shop"}},
     ]);
-    let Some((fake, sandbox, run)) = over_stdio(&plan, &[]) else {
+    let fake = cluster();
+    let Some((sandbox, run)) = over_stdio(&fake, &plan, &[]) else {
         return;
     };
 
@@ -276,7 +276,8 @@ fn stdio_with_allow_apply_applies_a_proposal_once_and_never_a_blocked_one() {
         {"tool": "propose", "arguments": {"request": "deploy nginx:1.27.1 as sniff in namespace kube-system"}},
         {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
     ]);
-    let Some((fake, sandbox, run)) = over_stdio(&plan, &["--allow-apply"]) else {
+    let fake = cluster();
+    let Some((sandbox, run)) = over_stdio(&fake, &plan, &["--allow-apply"]) else {
         return;
     };
 
@@ -333,6 +334,53 @@ fn stdio_with_allow_apply_applies_a_proposal_once_and_never_a_blocked_one() {
         1,
         "a refused proposal changes nothing"
     );
+}
+
+#[test]
+fn a_diagnosed_fix_is_applied_by_its_proposal_id() {
+    let fake = FakeCluster::start();
+    fake.seed(node("node-0"));
+    App::seed(&fake, "shop", "api", 1, |_, pod| {
+        crash_loop(pod, 137, "OOMKilled", 3, "")
+    });
+    let limit = |fake: &FakeCluster| {
+        fake.get("deploy/shop/api").unwrap()["spec"]["template"]["spec"]["containers"][0]
+            ["resources"]["limits"]["memory"]
+            .clone()
+    };
+    let before = limit(&fake);
+    let plan = json!([
+        {"tool": "diagnose", "arguments": {"namespace": "shop"}},
+        {"tool": "apply", "arguments": {"proposal_id": "$proposal_id"}},
+    ]);
+    let Some((sandbox, run)) = over_stdio(&fake, &plan, &["--allow-apply"]) else {
+        return;
+    };
+    let report = &call(&run, 0)["structured"];
+    let fix = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|f| f["fix"].as_object())
+        .unwrap_or_else(|| panic!("the OOM kill comes with a fix: {report}"));
+    assert!(
+        fix["proposal_id"].as_str().unwrap().starts_with("p-"),
+        "{report}"
+    );
+    assert_eq!(
+        fix["status"], "proposed",
+        "validated like any proposal: {report}"
+    );
+
+    let applied = call(&run, 1);
+    assert_eq!(applied["isError"], false, "{applied}");
+    assert_eq!(
+        applied["structured"]["applied"]["complete"], true,
+        "{applied}"
+    );
+    let after = limit(&fake);
+    assert_ne!(after, before, "the memory limit was raised (was {before})");
+    assert_eq!(sandbox.audit_entries().len(), 1);
 }
 
 /// `shipmate mcp --http …` running in the background; killed when dropped.
