@@ -114,6 +114,13 @@ fn call(run: &Value, index: usize) -> &Value {
     &run["calls"][index]
 }
 
+/// The message of call `index`, which must be a tool error.
+fn tool_error(run: &Value, index: usize) -> &str {
+    let record = call(run, index);
+    assert_eq!(record["isError"], true, "{record}");
+    record["text"].as_str().unwrap()
+}
+
 fn tools(run: &Value) -> Vec<&str> {
     run["tools"]
         .as_array()
@@ -200,12 +207,8 @@ fn stdio_read_only_server_validates_proposes_and_reads_but_cannot_apply() {
         "{text}"
     );
 
-    let missing = call(&run, 4);
-    assert_eq!(missing["isError"], true, "{missing}");
-    assert!(
-        missing["text"].as_str().unwrap().contains("api"),
-        "names what exists: {missing}"
-    );
+    let missing = tool_error(&run, 4);
+    assert!(missing.contains("api"), "names what exists: {missing}");
 
     let apply = call(&run, 5);
     assert!(
@@ -224,21 +227,10 @@ fn stdio_read_only_server_validates_proposes_and_reads_but_cannot_apply() {
     let one = &call(&run, 7)["structured"];
     assert_eq!(one["scope"]["object"], format!("Pod/{CRASHING}"), "{one}");
     assert_crash_loop_found(one);
-    let both = call(&run, 8);
-    assert_eq!(both["isError"], true);
-    assert!(
-        both["text"]
-            .as_str()
-            .unwrap()
-            .contains("do not go together"),
-        "{both}"
-    );
-    let missing = call(&run, 9);
-    assert_eq!(missing["isError"], true, "{missing}");
-    assert!(
-        missing["text"].as_str().unwrap().contains("missing"),
-        "{missing}"
-    );
+    let both = tool_error(&run, 8);
+    assert!(both.contains("do not go together"), "{both}");
+    let missing = tool_error(&run, 9);
+    assert!(missing.contains("missing"), "{missing}");
 }
 
 /// `report` (a `diagnose` result) names the crash loop of [`CRASHING`], quotes its previous
@@ -312,17 +304,11 @@ fn stdio_with_allow_apply_applies_a_proposal_once_and_never_a_blocked_one() {
     assert_eq!(entries[0]["decision"], "applied");
     assert_eq!(result["audit_id"], entries[0]["id"]);
 
-    let again = call(&run, 2);
-    assert_eq!(again["isError"], true);
-    assert!(
-        again["text"].as_str().unwrap().contains("no proposal"),
-        "{again}"
-    );
+    let again = tool_error(&run, 2);
+    assert!(again.contains("no proposal"), "{again}");
 
     assert_eq!(call(&run, 3)["structured"]["status"], "blocked");
-    let refused = call(&run, 4);
-    assert_eq!(refused["isError"], true, "{refused}");
-    let text = refused["text"].as_str().unwrap();
+    let text = tool_error(&run, 4);
     assert!(
         text.contains("refusing to apply a blocked proposal")
             && text.contains("protected-namespaces"),
@@ -476,38 +462,34 @@ fn http_with_a_token_serves_the_sdk_client_and_refuses_requests_without_it() {
     assert!(stderr.contains("401"), "{stderr}");
 }
 
-#[test]
-fn http_off_loopback_without_a_token_does_not_start() {
-    let sandbox = Sandbox::new();
-    let out = sandbox
+/// Runs `shipmate mcp ARGS…`, which must refuse to start (exit 1); its stderr.
+fn refused(args: &[&str]) -> String {
+    let out = Sandbox::new()
         .shipmate()
-        .args(["mcp", "--http", "0.0.0.0:0"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("run shipmate");
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("refusing to serve MCP on 0.0.0.0:0 without a bearer token"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("--token-env"), "{stderr}");
-
-    let out = sandbox
-        .shipmate()
-        .args([
-            "mcp",
-            "--http",
-            "0.0.0.0:0",
-            "--token-env",
-            "SHIPMATE_E2E_UNSET_TOKEN",
-        ])
+        .arg("mcp")
+        .args(args)
         .env_remove("SHIPMATE_E2E_UNSET_TOKEN")
         .stdin(Stdio::null())
         .output()
         .expect("run shipmate");
     assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn http_off_loopback_without_a_token_does_not_start() {
+    let stderr = refused(&["--http", "0.0.0.0:0"]);
+    assert!(
+        stderr.contains("refusing to serve MCP on 0.0.0.0:0 without a bearer token"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--token-env"), "{stderr}");
+    let stderr = refused(&[
+        "--http",
+        "0.0.0.0:0",
+        "--token-env",
+        "SHIPMATE_E2E_UNSET_TOKEN",
+    ]);
     assert!(
         stderr.contains("SHIPMATE_E2E_UNSET_TOKEN") && stderr.contains("not set"),
         "{stderr}"
