@@ -123,15 +123,19 @@ impl Findings {
         })
     }
 
-    /// The findings about `kind` `ns`/`name`, mutable (to add evidence to them).
-    pub fn about_mut<'s>(
-        &'s mut self,
-        kind: &'s str,
-        ns: Option<&'s str>,
-        name: &'s str,
-    ) -> impl Iterator<Item = &'s mut Finding> + 's {
-        self.list.iter_mut().filter(move |f| {
-            f.object.kind == kind && f.object.name == name && f.object.namespace.as_deref() == ns
+    /// The first finding about `kind` `ns`/`name` that `pred` accepts, to add evidence to.
+    pub fn find_mut(
+        &mut self,
+        kind: &str,
+        ns: Option<&str>,
+        name: &str,
+        pred: impl Fn(&Finding) -> bool,
+    ) -> Option<&mut Finding> {
+        self.list.iter_mut().find(|f| {
+            f.object.kind == kind
+                && f.object.name == name
+                && f.object.namespace.as_deref() == ns
+                && pred(f)
         })
     }
 

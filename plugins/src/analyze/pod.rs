@@ -215,10 +215,9 @@ impl ContainerCx<'_, '_> {
                 None => ("Pod", self.object.name.as_str()),
             };
             let needle = format!("{kind} {name}");
-            if let Some(f) = out
-                .about_mut(owner_kind, ns, owner_name)
-                .find(|f| f.id.starts_with("ref.") && f.title.contains(&needle))
-            {
+            if let Some(f) = out.find_mut(owner_kind, ns, owner_name, |f| {
+                f.id.starts_with("ref.") && f.title.contains(&needle)
+            }) {
                 f.evidence.push(Evidence::new(
                     format!("pod {} {source}", self.object.name),
                     quoted,
