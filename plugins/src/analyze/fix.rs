@@ -53,10 +53,11 @@ pub fn manifest_of<T: Serialize>(object: &T) -> Option<Value> {
             }
         }
     }
-    if let Some(t) = template_mut(&mut v).and_then(|t| t.get_mut("metadata")) {
-        if let Some(m) = t.as_object_mut() {
-            m.remove("creationTimestamp");
-        }
+    if let Some(m) = template_mut(&mut v)
+        .and_then(|t| t.get_mut("metadata"))
+        .and_then(Value::as_object_mut)
+    {
+        m.remove("creationTimestamp");
     }
     Some(v)
 }

@@ -234,3 +234,54 @@ fn evictions_and_failed_exits_are_reported() {
     );
     assert!(text(one(&f, "pod.evicted")).contains("low on resource: memory"));
 }
+
+#[test]
+fn volumes_that_cannot_be_mounted_are_reported_or_folded() {
+    let creating = |name: &str| {
+        container_status(
+            with(
+                pod("shop", name, &[]),
+                json!({"status": {"phase": "Pending"}}),
+            ),
+            json!({"ready": false, "state": {"waiting": {"reason": "ContainerCreating"}}}),
+        )
+    };
+    let f = run(vec![
+        creating("db-0"),
+        event(
+            "Pod",
+            "shop",
+            "db-0",
+            "Warning",
+            "FailedAttachVolume",
+            "Multi-Attach error for volume \"pvc-1\" Volume is already exclusively attached to one node",
+            3,
+        ),
+        creating("fresh"),
+    ]);
+    assert_eq!(ids(&f), ["pod.volume-mount"]);
+    assert!(text(&f[0]).contains("Multi-Attach"));
+    // A missing ConfigMap volume is one finding, where it is referenced.
+    let p = with(
+        creating("web"),
+        json!({"spec": {"volumes": [{"name": "cfg", "configMap": {"name": "nginx-conf"}}]}}),
+    );
+    let f = run(vec![
+        p,
+        event(
+            "Pod",
+            "shop",
+            "web",
+            "Warning",
+            "FailedMount",
+            "MountVolume.SetUp failed for volume \"cfg\" : configmap \"nginx-conf\" not found",
+            7,
+        ),
+    ]);
+    assert_eq!(ids(&f), ["ref.missing-configmap"]);
+    assert!(
+        text(&f[0]).contains("MountVolume.SetUp failed"),
+        "{}",
+        text(&f[0])
+    );
+}
