@@ -178,7 +178,11 @@ fn check(cx: &Cx, hpa: &HorizontalPodAutoscaler, out: &mut Findings) {
             );
         }
     }
-    if !explained && let Some(c) = failing("ScalingActive") {
+    // `ScalingDisabled`: the target is scaled to zero on purpose.
+    if !explained
+        && let Some(c) = failing("ScalingActive")
+        && c.reason.as_deref() != Some("ScalingDisabled")
+    {
         out.push(
             Finding::new(
                 "hpa.metrics-unavailable",

@@ -84,13 +84,39 @@ impl ContainerCx<'_, '_> {
             return Some(f);
         }
         let terminated = state.and_then(|s| s.terminated.as_ref());
-        if let Some(t) = terminated.filter(|t| t.exit_code != 0) {
+        if let Some(t) = terminated.filter(|t| t.exit_code != 0 && !self.job_succeeded()) {
             return Some(self.exited(t, "state.terminated", Severity::Error));
         }
-        if let Some(t) = last.filter(|t| t.exit_code != 0 && self.status.restart_count > 0) {
+        // `Unknown`: the node or its runtime restarted, not the application.
+        if let Some(t) = last.filter(|t| {
+            t.exit_code != 0
+                && self.status.restart_count > 0
+                && !matches!(
+                    t.reason.as_deref(),
+                    Some("Unknown" | "ContainerStatusUnknown")
+                )
+        }) {
             return Some(self.exited(t, "lastState.terminated", Severity::Info));
         }
         None
+    }
+
+    /// Whether the pod belongs to a Job that completed anyway (a retried pod).
+    fn job_succeeded(&self) -> bool {
+        let Some(owner) = super::owners::controller(&self.pod.metadata).filter(|o| o.kind == "Job")
+        else {
+            return false;
+        };
+        let ns = self.object.namespace.as_deref().unwrap_or_default();
+        self.cx
+            .index
+            .jobs
+            .get(&(ns, owner.name.as_str()))
+            .and_then(|j| j.status.as_ref()?.conditions.as_ref())
+            .is_some_and(|c| {
+                c.iter()
+                    .any(|c| c.type_ == "Complete" && c.status == "True")
+            })
     }
 
     fn config_error(&self, reason: &str, message: &str, out: &mut Findings) -> Option<Finding> {

@@ -285,3 +285,34 @@ fn volumes_that_cannot_be_mounted_are_reported_or_folded() {
         text(&f[0])
     );
 }
+
+#[test]
+fn restarts_of_the_node_and_retried_job_pods_are_not_problems() {
+    let rebooted = container_status(
+        pod("shop", "api", &[]),
+        json!({"restartCount": 1, "lastState": {"terminated": {"reason": "Unknown", "exitCode": 255}}}),
+    );
+    let job = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "seed", "namespace": "shop"},
+                     "spec": {"template": template("seed")},
+                     "status": {"conditions": [{"type": "Complete", "status": "True"}], "failed": 1, "succeeded": 1}});
+    let retried = owned_by(
+        container_status(
+            with(
+                pod("shop", "seed-a", &[]),
+                json!({"status": {"phase": "Failed"}}),
+            ),
+            json!({"ready": false, "state": {"terminated": {"reason": "Error", "exitCode": 1}}}),
+        ),
+        "Job",
+        "seed",
+    );
+    assert!(run(vec![rebooted, job.clone(), retried.clone()]).is_empty());
+    // The same pod of a Job that failed is reported.
+    let failed_job = with(
+        job,
+        json!({"status": {"conditions": [{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}]}}),
+    );
+    let f = run(vec![failed_job, retried]);
+    assert_eq!(ids(&f), ["job.failed", "pod.terminated"]);
+    assert!(f[0].cause.contains("pod.terminated"), "{}", f[0].cause);
+}
