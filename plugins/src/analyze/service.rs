@@ -19,6 +19,9 @@ const MAX_NAMED: usize = 5;
 
 /// Analyzes every Service with a selector.
 pub fn analyze(cx: &Cx, out: &mut Findings) {
+    if !cx.snap.was_listed(Kind::Pod) {
+        return; // without the pods, every Service would look empty
+    }
     let slices = endpoint_counts(cx);
     for svc in &cx.snap.services {
         let Some(spec) = svc.spec.as_ref() else {
