@@ -244,16 +244,13 @@ fn selector_fix(
         }
     }
     manifest["spec"]["selector"] = serde_json::to_value(&new).ok()?;
-    let change = match has {
-        Some(v) => format!("{key}={} to {key}={v}", selector[key]),
-        None => format!("drop {key}={} from it", selector[key]),
-    };
     Some(fix::proposal(
         format!("fix the selector of service {name} in namespace {ns}"),
         format!(
-            "Change the selector of Service {name} from {} ({change}) so it selects the {} \
-             pod(s) that match it in every other label ({})",
+            "Change the selector of Service {name} from {} to {} so it selects the {} pod(s) \
+             that match it in every other label ({})",
             selector_text(selector),
+            selector_text(&new),
             pods.len(),
             names(pods)
         ),

@@ -188,6 +188,10 @@ fn autoscalers_need_a_target_with_requests_and_metrics() {
         text(hit)
     );
     let fix = hit.fix.as_ref().unwrap();
+    assert!(
+        fix.manifests[0]["spec"].get("replicas").is_none(),
+        "the autoscaler owns the replica count"
+    );
     let c = &fix.manifests[0]["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(
         c["resources"]["requests"]["cpu"], "50m",
