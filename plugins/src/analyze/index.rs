@@ -85,9 +85,8 @@ fn by_name<'a, T>(items: &'a [T], meta: fn(&T) -> &ObjectMeta) -> HashMap<Key<'a
 }
 
 impl<'a> Index<'a> {
-    /// Indexes `snap`.
-    pub fn new(snap: &'a Snapshot) -> Index<'a> {
-        let owners = Owners::new(snap);
+    /// Indexes `snap` (pods by workload through `owners`).
+    pub fn new(snap: &'a Snapshot, owners: &Owners<'a>) -> Index<'a> {
         let mut pods: HashMap<&str, NsPods> = HashMap::new();
         let mut by_root: HashMap<(&str, Root), Vec<&Pod>> = HashMap::new();
         for pod in &snap.pods {

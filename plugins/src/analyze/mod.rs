@@ -81,10 +81,11 @@ pub fn analyze(snapshot: &Snapshot) -> Vec<Finding> {
 
 /// [`analyze`] with the constitution's resource defaults (used when a fix adds requests).
 pub fn analyze_with(snapshot: &Snapshot, defaults: &ResourceDefaults) -> Vec<Finding> {
+    let owners = Owners::new(snapshot);
     let cx = Cx {
         snap: snapshot,
-        index: Index::new(snapshot),
-        owners: Owners::new(snapshot),
+        index: Index::new(snapshot, &owners),
+        owners,
         defaults,
     };
     let mut out = Findings::default();

@@ -319,6 +319,9 @@ impl ContainerCx<'_, '_> {
     }
 
     fn probes(&self) -> Option<Finding> {
+        if self.events.is_empty() {
+            return None; // most pods: nothing to read
+        }
         let own = self.own_events();
         let failing = |kind: &str| {
             own.iter()
