@@ -194,14 +194,14 @@ pub fn tool_specs() -> Vec<ToolSpec> {
             parameters: schema::<NoArgs>(),
         },
         ToolSpec {
-            name: "diagnose",
-            description: "Run shipmate's troubleshooting analyzers on a namespace (or one object): what is wrong, quoted evidence, likely cause, docs link, and whether a fix is known. Start here for \"why is X failing\".",
-            parameters: schema::<DiagnoseArgs>(),
-        },
-        ToolSpec {
             name: "explain",
             description: "A field's type and child fields from the Kubernetes schema, like kubectl explain.",
             parameters: schema::<ExplainArgs>(),
+        },
+        ToolSpec {
+            name: "diagnose",
+            description: "Run shipmate's troubleshooting analyzers on a namespace (or one object): what is wrong, quoted evidence, likely cause, docs link, and whether a fix is known. Start here for \"why is X failing\".",
+            parameters: schema::<DiagnoseArgs>(),
         },
     ]
 }

@@ -61,6 +61,9 @@ fn options() -> Options {
     o
 }
 
+/// What breaks the first pod of an app.
+type Breaks = fn(&mut Value);
+
 /// Namespaces the apps are spread over.
 const NAMESPACES: usize = 10;
 
@@ -76,7 +79,7 @@ fn seed(fake: &FakeCluster, o: &Options) -> BTreeMap<String, &'static str> {
     for i in 0..o.apps {
         let ns = format!("team-{}", i % NAMESPACES);
         let name = format!("app-{i:04}");
-        let problem: Option<(&str, fn(&mut Value))> = match i {
+        let problem: Option<(&str, Breaks)> = match i {
             17 => Some(("crash loop", |p| {
                 crash_loop(p, 1, "Error", 9, "panic: boom\n")
             })),

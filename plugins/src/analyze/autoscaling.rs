@@ -111,16 +111,26 @@ fn check(cx: &Cx, hpa: &HorizontalPodAutoscaler, out: &mut Findings) {
     let mut explained = false;
     if let Some(template) = template {
         // Utilization needs requests: per resource, the containers that do not set one.
-        for m in hpa.spec.metrics.iter().flatten() {
-            let (resource, only, target_type) = match (&m.resource, &m.container_resource) {
-                (Some(r), _) => (r.name.as_str(), None, r.target.type_.as_str()),
-                (_, Some(c)) => (
+        // Without metrics, an autoscaler scales on 80% average CPU utilization.
+        let mut metrics: Vec<(&str, Option<&str>, &str)> = hpa
+            .spec
+            .metrics
+            .iter()
+            .flatten()
+            .filter_map(|m| match (&m.resource, &m.container_resource) {
+                (Some(r), _) => Some((r.name.as_str(), None, r.target.type_.as_str())),
+                (_, Some(c)) => Some((
                     c.name.as_str(),
                     Some(c.container.as_str()),
                     c.target.type_.as_str(),
-                ),
-                _ => continue,
-            };
+                )),
+                _ => None,
+            })
+            .collect();
+        if hpa.spec.metrics.as_ref().is_none_or(Vec::is_empty) {
+            metrics.push(("cpu", None, "Utilization"));
+        }
+        for (resource, only, target_type) in metrics {
             if target_type != "Utilization" {
                 continue;
             }
@@ -178,7 +188,11 @@ fn check(cx: &Cx, hpa: &HorizontalPodAutoscaler, out: &mut Findings) {
             );
         }
     }
-    if !explained && let Some(c) = failing("ScalingActive") {
+    // `ScalingDisabled`: the target is scaled to zero on purpose.
+    if !explained
+        && let Some(c) = failing("ScalingActive")
+        && c.reason.as_deref() != Some("ScalingDisabled")
+    {
         out.push(
             Finding::new(
                 "hpa.metrics-unavailable",

@@ -108,10 +108,9 @@ fn failed_create(
         Some((k, n)) => (k, n),
         None => (kind, name),
     };
-    if let Some(f) = out
-        .about_mut(top.0, Some(ns), top.1)
-        .find(|f| f.id == "ref.missing-service-account")
-    {
+    if let Some(f) = out.find_mut(top.0, Some(ns), top.1, |f| {
+        f.id == "ref.missing-service-account"
+    }) {
         f.evidence.extend(evs);
         return;
     }
@@ -182,10 +181,7 @@ fn unavailable(
             || id.ends_with(".failed-create")
             || id.ends_with(".storage-class")
     };
-    if let Some(f) = out
-        .about_mut(kind, Some(ns), name)
-        .find(|f| explains(&f.id))
-    {
+    if let Some(f) = out.find_mut(kind, Some(ns), name, |f| explains(&f.id)) {
         f.evidence.push(status);
         return;
     }

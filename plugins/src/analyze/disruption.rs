@@ -6,6 +6,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::json;
 
 use super::finding::{Finding, ObjectRef, Severity};
+use super::snapshot::Kind;
 use super::{Cx, Findings, docs, fix};
 use crate::proposal::Proposal;
 
@@ -23,9 +24,9 @@ fn text(v: &IntOrString) -> String {
     }
 }
 
-/// `value` of `total` pods (percentages round up, as the disruption controller does for
-/// minAvailable).
-fn pods_of(value: &IntOrString, total: i32, round_up: bool) -> i32 {
+/// `value` of `total` pods (percentages round up, as the disruption controller does for both
+/// minAvailable and maxUnavailable).
+fn pods_of(value: &IntOrString, total: i32) -> i32 {
     match value {
         IntOrString::Int(n) => *n,
         IntOrString::String(s) => {
@@ -33,11 +34,7 @@ fn pods_of(value: &IntOrString, total: i32, round_up: bool) -> i32 {
             let exact = f64::from(total) * pct / 100.0;
             // Saturating float-to-int conversion of a small, finite number of pods.
             #[allow(clippy::cast_possible_truncation)]
-            let n = if round_up {
-                exact.ceil()
-            } else {
-                exact.floor()
-            } as i32;
+            let n = exact.ceil() as i32;
             n
         }
     }
@@ -49,6 +46,9 @@ fn check(cx: &Cx, pdb: &PodDisruptionBudget, out: &mut Findings) {
         return;
     };
     let status = pdb.status.as_ref();
+    if status.is_none() && !cx.snap.was_listed(Kind::Pod) {
+        return;
+    }
     let expected = match status.and_then(|s| s.expected_pods) {
         Some(n) => n,
         None => spec.selector.as_ref().map_or(0, |sel| {
@@ -60,8 +60,8 @@ fn check(cx: &Cx, pdb: &PodDisruptionBudget, out: &mut Findings) {
     }
     // The budget alone, with every pod healthy.
     let tight = match (&spec.min_available, &spec.max_unavailable) {
-        (Some(min), _) => pods_of(min, expected, true) >= expected,
-        (None, Some(max)) => pods_of(max, expected, false) <= 0,
+        (Some(min), _) => pods_of(min, expected) >= expected,
+        (None, Some(max)) => pods_of(max, expected) <= 0,
         (None, None) => false,
     };
     let allowed = status.and_then(|s| s.disruptions_allowed);

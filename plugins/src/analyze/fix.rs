@@ -53,10 +53,11 @@ pub fn manifest_of<T: Serialize>(object: &T) -> Option<Value> {
             }
         }
     }
-    if let Some(t) = template_mut(&mut v).and_then(|t| t.get_mut("metadata")) {
-        if let Some(m) = t.as_object_mut() {
-            m.remove("creationTimestamp");
-        }
+    if let Some(m) = template_mut(&mut v)
+        .and_then(|t| t.get_mut("metadata"))
+        .and_then(Value::as_object_mut)
+    {
+        m.remove("creationTimestamp");
     }
     Some(v)
 }
@@ -92,15 +93,25 @@ pub fn container_mut<'v>(workload: &'v mut Value, name: &str) -> Option<&'v mut 
 }
 
 /// The live workload `kind`/`name` in `ns` as a manifest (Deployments, StatefulSets,
-/// DaemonSets; the objects a person edits).
+/// DaemonSets; the objects a person edits). When an autoscaler owns its replica count,
+/// `spec.replicas` is left out so that applying the fix does not fight the autoscaler.
 pub fn workload_manifest(cx: &Cx, ns: &str, kind: &str, name: &str) -> Option<Value> {
     let key = (ns, name);
-    match kind {
+    let mut manifest = match kind {
         "Deployment" => manifest_of(*cx.index.deployments.get(&key)?),
         "StatefulSet" => manifest_of(*cx.index.stateful_sets.get(&key)?),
         "DaemonSet" => manifest_of(*cx.index.daemon_sets.get(&key)?),
         _ => None,
+    }?;
+    let autoscaled = cx.snap.hpas.iter().any(|h| {
+        h.metadata.namespace.as_deref() == Some(ns)
+            && h.spec.scale_target_ref.kind == kind
+            && h.spec.scale_target_ref.name == name
+    });
+    if autoscaled && let Some(spec) = manifest.get_mut("spec").and_then(Value::as_object_mut) {
+        spec.remove("replicas");
     }
+    Some(manifest)
 }
 
 /// Sets `resources.<section>.<resource>` of a container manifest.

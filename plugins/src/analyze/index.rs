@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
 };
@@ -53,6 +54,8 @@ pub struct Index<'a> {
     pub daemon_sets: HashMap<Key<'a>, &'a DaemonSet>,
     /// ReplicaSets by namespace and name.
     pub replica_sets: HashMap<Key<'a>, &'a ReplicaSet>,
+    /// Jobs by namespace and name.
+    pub jobs: HashMap<Key<'a>, &'a Job>,
     /// StorageClasses by name.
     pub storage_classes: HashMap<&'a str, &'a StorageClass>,
     /// The default StorageClass, if one is marked.
@@ -82,9 +85,8 @@ fn by_name<'a, T>(items: &'a [T], meta: fn(&T) -> &ObjectMeta) -> HashMap<Key<'a
 }
 
 impl<'a> Index<'a> {
-    /// Indexes `snap`.
-    pub fn new(snap: &'a Snapshot) -> Index<'a> {
-        let owners = Owners::new(snap);
+    /// Indexes `snap` (pods by workload through `owners`).
+    pub fn new(snap: &'a Snapshot, owners: &Owners<'a>) -> Index<'a> {
         let mut pods: HashMap<&str, NsPods> = HashMap::new();
         let mut by_root: HashMap<(&str, Root), Vec<&Pod>> = HashMap::new();
         for pod in &snap.pods {
@@ -149,6 +151,7 @@ impl<'a> Index<'a> {
             stateful_sets: by_name(&snap.stateful_sets, |s| &s.metadata),
             daemon_sets: by_name(&snap.daemon_sets, |s| &s.metadata),
             replica_sets: by_name(&snap.replica_sets, |s| &s.metadata),
+            jobs: by_name(&snap.jobs, |s| &s.metadata),
             storage_classes,
             default_storage_class,
             ingress_classes,

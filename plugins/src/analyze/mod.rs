@@ -16,6 +16,25 @@
 //! - one cause is reported once per object it concerns: replicas of one workload that fail
 //!   the same way become one finding naming all of them, and a workload's finding points at
 //!   its pods' findings instead of repeating them.
+//!
+//! Finding ids (stable; scripts may match on them):
+//!
+//! | area | ids |
+//! |---|---|
+//! | Pod | `pod.crash-loop`, `pod.image-pull`, `pod.config-error`, `pod.oom-killed`, `pod.unschedulable`, `pod.liveness-probe`, `pod.startup-probe`, `pod.readiness-probe`, `pod.evicted`, `pod.terminated`, `pod.volume-mount` |
+//! | references | `ref.missing-configmap`, `ref.missing-configmap-key`, `ref.missing-secret`, `ref.missing-secret-key`, `ref.missing-service-account`, `ref.missing-pull-secret` |
+//! | controllers | `deployment.unavailable`, `deployment.progress-deadline`, `deployment.paused`, `replicaset.failed-create`, `statefulset.missing-service`, `statefulset.storage-class`, `statefulset.unavailable`, `statefulset.failed-create`, `daemonset.unavailable`, `daemonset.misscheduled`, `daemonset.failed-create` |
+//! | batch | `job.failed`, `cronjob.invalid-schedule`, `cronjob.never-runs`, `cronjob.suspended`, `cronjob.last-run-failed` |
+//! | network | `service.no-endpoints`, `service.no-ready-endpoints`, `service.target-port`, `ingress.missing-class`, `ingress.no-class`, `ingress.missing-backend`, `ingress.backend-port`, `ingress.tls-secret`, `networkpolicy.selects-nothing` |
+//! | storage | `pvc.provisioning-failed`, `pvc.missing-storage-class`, `pvc.no-storage-class`, `pvc.lost` |
+//! | nodes | `node.not-ready`, `node.pressure`, `node.network-unavailable`, `node.cordoned` |
+//! | scaling | `hpa.missing-target`, `hpa.missing-requests`, `hpa.metrics-unavailable`, `hpa.cannot-scale`, `pdb.no-disruptions` |
+//!
+//! Fixes ([`Finding::fix`]) are attached to `pod.oom-killed` (memory limit ×1.5 on the owning
+//! Deployment/StatefulSet/DaemonSet), `service.no-endpoints` (selector one label off),
+//! `ref.missing-configmap-key` / `ref.missing-configmap` (the keys, as TODO placeholders),
+//! `hpa.missing-requests` (requests from the constitution's defaults) and
+//! `pdb.no-disruptions` (one pod may be disrupted).
 
 mod cron;
 mod events;
@@ -35,6 +54,7 @@ mod jobs;
 mod network;
 mod node;
 mod pod;
+mod pod_container;
 mod pod_image;
 mod pod_schedule;
 mod service;
@@ -61,10 +81,11 @@ pub fn analyze(snapshot: &Snapshot) -> Vec<Finding> {
 
 /// [`analyze`] with the constitution's resource defaults (used when a fix adds requests).
 pub fn analyze_with(snapshot: &Snapshot, defaults: &ResourceDefaults) -> Vec<Finding> {
+    let owners = Owners::new(snapshot);
     let cx = Cx {
         snap: snapshot,
-        index: Index::new(snapshot),
-        owners: Owners::new(snapshot),
+        index: Index::new(snapshot, &owners),
+        owners,
         defaults,
     };
     let mut out = Findings::default();
@@ -123,15 +144,19 @@ impl Findings {
         })
     }
 
-    /// The findings about `kind` `ns`/`name`, mutable (to add evidence to them).
-    pub fn about_mut<'s>(
-        &'s mut self,
-        kind: &'s str,
-        ns: Option<&'s str>,
-        name: &'s str,
-    ) -> impl Iterator<Item = &'s mut Finding> + 's {
-        self.list.iter_mut().filter(move |f| {
-            f.object.kind == kind && f.object.name == name && f.object.namespace.as_deref() == ns
+    /// The first finding about `kind` `ns`/`name` that `pred` accepts, to add evidence to.
+    pub fn find_mut(
+        &mut self,
+        kind: &str,
+        ns: Option<&str>,
+        name: &str,
+        pred: impl Fn(&Finding) -> bool,
+    ) -> Option<&mut Finding> {
+        self.list.iter_mut().find(|f| {
+            f.object.kind == kind
+                && f.object.name == name
+                && f.object.namespace.as_deref() == ns
+                && pred(f)
         })
     }
 

@@ -19,6 +19,9 @@ const MAX_NAMED: usize = 5;
 
 /// Analyzes every Service with a selector.
 pub fn analyze(cx: &Cx, out: &mut Findings) {
+    if !cx.snap.was_listed(Kind::Pod) {
+        return; // without the pods, every Service would look empty
+    }
     let slices = endpoint_counts(cx);
     for svc in &cx.snap.services {
         let Some(spec) = svc.spec.as_ref() else {
@@ -49,7 +52,20 @@ pub fn analyze(cx: &Cx, out: &mut Findings) {
         }
         let publish_not_ready = spec.publish_not_ready_addresses == Some(true);
         if !publish_not_ready && !matched.iter().any(|p| is_ready(p)) {
-            out.push(not_ready(out, svc, &matched).with_evidence(slice_evidence));
+            let impact = Evidence::new(
+                format!("Service {name}"),
+                format!(
+                    "no ready endpoints ({} pod(s) selected, none ready)",
+                    matched.len()
+                ),
+            );
+            // The pods' workload is already reported unavailable: the Service going dark is
+            // the same cause, added there as its impact.
+            if let Some(f) = workload_finding(cx, out, ns, &matched) {
+                f.evidence.push(impact);
+            } else {
+                out.push(not_ready(out, svc, &matched).with_evidence(slice_evidence));
+            }
         }
         for port in spec.ports.iter().flatten() {
             if let Some(f) = target_port(svc, port, &matched) {
@@ -134,7 +150,7 @@ fn near_misses<'a>(
 
 /// Whether two label values look like the same word mistyped (`web`/`webb`, `api`/`apl`).
 fn similar(a: &str, b: &str) -> bool {
-    let d = strsim::levenshtein(a, b);
+    let d = strsim::damerau_levenshtein(a, b);
     d <= 2 && d * 3 <= a.len().max(b.len()) || a.eq_ignore_ascii_case(b)
 }
 
@@ -228,21 +244,35 @@ fn selector_fix(
         }
     }
     manifest["spec"]["selector"] = serde_json::to_value(&new).ok()?;
-    let change = match has {
-        Some(v) => format!("{key}={} to {key}={v}", selector[key]),
-        None => format!("drop {key}={} from it", selector[key]),
-    };
     Some(fix::proposal(
         format!("fix the selector of service {name} in namespace {ns}"),
         format!(
-            "Change the selector of Service {name} from {} ({change}) so it selects the {} \
-             pod(s) that match it in every other label ({})",
+            "Change the selector of Service {name} from {} to {} so it selects the {} pod(s) \
+             that match it in every other label ({})",
             selector_text(selector),
+            selector_text(&new),
             pods.len(),
             names(pods)
         ),
         vec![manifest],
     ))
+}
+
+/// The finding about the one workload all of `pods` belong to, if it has one.
+fn workload_finding<'o>(
+    cx: &Cx,
+    out: &'o mut Findings,
+    ns: &str,
+    pods: &[&Pod],
+) -> Option<&'o mut Finding> {
+    let first = cx.owners.root_of_pod(pods.first()?)?;
+    if pods[1..]
+        .iter()
+        .any(|p| cx.owners.root_of_pod(p).as_ref() != Some(&first))
+    {
+        return None;
+    }
+    out.find_mut(&first.kind, Some(ns), &first.name, |_| true)
 }
 
 fn not_ready(out: &Findings, svc: &Service, matched: &[&Pod]) -> Finding {

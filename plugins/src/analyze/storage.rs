@@ -36,9 +36,9 @@ pub fn analyze(cx: &Cx, out: &mut Findings) {
             .find(|(prefix, _)| name.starts_with(prefix.as_str()))
             .map(|(_, sts)| *sts);
         if let Some(sts) = owner
-            && let Some(f) = out
-                .about_mut("StatefulSet", Some(ns), sts)
-                .find(|f| f.id == "statefulset.storage-class")
+            && let Some(f) = out.find_mut("StatefulSet", Some(ns), sts, |f| {
+                f.id == "statefulset.storage-class"
+            })
         {
             f.evidence.push(Evidence::new(
                 format!("claim {name}"),

@@ -97,7 +97,7 @@ pub fn propose(
 ) -> Proposal {
     let mut req = match parse(text, default_namespace, defaults) {
         Ok(req) => req,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let mut proposal = match req.intent {
         intent::Intent::Create => create::handle(&mut req),
@@ -125,7 +125,7 @@ fn parse(
     text: &str,
     default_namespace: Option<&str>,
     defaults: &ResourceDefaults,
-) -> Result<Req, Proposal> {
+) -> Result<Req, Box<Proposal>> {
     // Arrows (`443 -> 8443`) are words, not redirections.
     let normalised = text
         .replace("->", " to ")
@@ -133,33 +133,33 @@ fn parse(
         .replace('→', " to ");
     let trimmed = normalised.trim();
     if trimmed.is_empty() {
-        return Err(not_understood(text, "The request is empty."));
+        return Err(Box::new(not_understood(text, "The request is empty.")));
     }
     if trimmed.len() > MAX_REQUEST_BYTES {
-        return Err(not_understood(
+        return Err(Box::new(not_understood(
             text,
             &format!(
                 "The request is {} bytes long; the rules backend reads requests of up to \
                  {MAX_REQUEST_BYTES} bytes. Ask for one thing at a time.",
                 trimmed.len()
             ),
-        ));
+        )));
     }
     if let Some(meta) = shell_metachar(trimmed) {
-        return Err(not_understood(
+        return Err(Box::new(not_understood(
             text,
             &format!(
                 "The request contains shell syntax (`{meta}`). shipmate proposes kubectl \
                  commands as argument vectors and never runs a shell; ask for one action in \
                  plain words."
             ),
-        ));
+        )));
     }
     if trimmed.chars().any(|c| c.is_control()) {
-        return Err(not_understood(
+        return Err(Box::new(not_understood(
             text,
             "The request contains control characters.",
-        ));
+        )));
     }
     Ok(Req::new(text, trimmed, default_namespace, defaults))
 }

@@ -101,8 +101,16 @@ fn a_deployment_of_crashing_pods_points_at_them() {
         json!({"ready": false, "restartCount": 4, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
                "lastState": {"terminated": {"exitCode": 2, "reason": "Error"}}}),
     );
+    // The Service in front goes dark for the same cause: its impact joins the Deployment's
+    // finding instead of a third finding.
+    objects.push(service("shop", "web", "web", json!("http")));
     let f = run(objects);
     assert_eq!(ids(&f), ["deployment.unavailable", "pod.crash-loop"]);
+    assert!(
+        text(&f[0]).contains("Service web: no ready endpoints"),
+        "{}",
+        text(&f[0])
+    );
     assert!(f[0].cause.contains("pod.crash-loop"), "{}", f[0].cause);
     assert!(
         !f[0].cause.contains("exit code 2"),

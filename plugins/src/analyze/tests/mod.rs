@@ -7,3 +7,4 @@ mod network;
 mod pods;
 mod refs;
 mod services;
+mod whole;

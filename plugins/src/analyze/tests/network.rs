@@ -188,6 +188,10 @@ fn autoscalers_need_a_target_with_requests_and_metrics() {
         text(hit)
     );
     let fix = hit.fix.as_ref().unwrap();
+    assert!(
+        fix.manifests[0]["spec"].get("replicas").is_none(),
+        "the autoscaler owns the replica count"
+    );
     let c = &fix.manifests[0]["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(
         c["resources"]["requests"]["cpu"], "50m",
@@ -269,4 +273,35 @@ fn network_policies_that_select_nothing() {
     let f = run(objects);
     assert_eq!(ids(&f), ["networkpolicy.selects-nothing"]);
     assert_eq!(f[0].object.name, "typo");
+}
+
+#[test]
+fn an_autoscaler_without_metrics_scales_on_cpu() {
+    let mut objects = healthy_app("shop", "web", 1);
+    objects[0] = template_container(
+        objects[0].clone(),
+        json!({"resources": {"requests": {"cpu": null}}}),
+    );
+    let mut h = hpa("web", json!({}), json!([]));
+    h["spec"]["metrics"] = json!(null);
+    objects.push(h);
+    assert_eq!(ids(&run(objects)), ["hpa.missing-requests"]);
+}
+
+#[test]
+fn percentages_round_up_like_the_disruption_controller() {
+    let mut objects = healthy_app("shop", "web", 3);
+    // 10% of 3 pods rounds up to one pod: disruptions are allowed.
+    objects.push(pdb(
+        json!({"maxUnavailable": "10%"}),
+        pdb_status(3, 3, 2, 1),
+    ));
+    assert!(run(objects).is_empty());
+}
+
+#[test]
+fn unlisted_pods_never_make_services_look_empty() {
+    let mut s = snap(vec![service("shop", "web", "web", json!("http"))]);
+    s.listed.remove(&crate::analyze::Kind::Pod);
+    assert!(crate::analyze::analyze(&s).is_empty());
 }

@@ -234,3 +234,85 @@ fn evictions_and_failed_exits_are_reported() {
     );
     assert!(text(one(&f, "pod.evicted")).contains("low on resource: memory"));
 }
+
+#[test]
+fn volumes_that_cannot_be_mounted_are_reported_or_folded() {
+    let creating = |name: &str| {
+        container_status(
+            with(
+                pod("shop", name, &[]),
+                json!({"status": {"phase": "Pending"}}),
+            ),
+            json!({"ready": false, "state": {"waiting": {"reason": "ContainerCreating"}}}),
+        )
+    };
+    let f = run(vec![
+        creating("db-0"),
+        event(
+            "Pod",
+            "shop",
+            "db-0",
+            "Warning",
+            "FailedAttachVolume",
+            "Multi-Attach error for volume \"pvc-1\" Volume is already exclusively attached to one node",
+            3,
+        ),
+        creating("fresh"),
+    ]);
+    assert_eq!(ids(&f), ["pod.volume-mount"]);
+    assert!(text(&f[0]).contains("Multi-Attach"));
+    // A missing ConfigMap volume is one finding, where it is referenced.
+    let p = with(
+        creating("web"),
+        json!({"spec": {"volumes": [{"name": "cfg", "configMap": {"name": "nginx-conf"}}]}}),
+    );
+    let f = run(vec![
+        p,
+        event(
+            "Pod",
+            "shop",
+            "web",
+            "Warning",
+            "FailedMount",
+            "MountVolume.SetUp failed for volume \"cfg\" : configmap \"nginx-conf\" not found",
+            7,
+        ),
+    ]);
+    assert_eq!(ids(&f), ["ref.missing-configmap"]);
+    assert!(
+        text(&f[0]).contains("MountVolume.SetUp failed"),
+        "{}",
+        text(&f[0])
+    );
+}
+
+#[test]
+fn restarts_of_the_node_and_retried_job_pods_are_not_problems() {
+    let rebooted = container_status(
+        pod("shop", "api", &[]),
+        json!({"restartCount": 1, "lastState": {"terminated": {"reason": "Unknown", "exitCode": 255}}}),
+    );
+    let job = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "seed", "namespace": "shop"},
+                     "spec": {"template": template("seed")},
+                     "status": {"conditions": [{"type": "Complete", "status": "True"}], "failed": 1, "succeeded": 1}});
+    let retried = owned_by(
+        container_status(
+            with(
+                pod("shop", "seed-a", &[]),
+                json!({"status": {"phase": "Failed"}}),
+            ),
+            json!({"ready": false, "state": {"terminated": {"reason": "Error", "exitCode": 1}}}),
+        ),
+        "Job",
+        "seed",
+    );
+    assert!(run(vec![rebooted, job.clone(), retried.clone()]).is_empty());
+    // The same pod of a Job that failed is reported.
+    let failed_job = with(
+        job,
+        json!({"status": {"conditions": [{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}]}}),
+    );
+    let f = run(vec![failed_job, retried]);
+    assert_eq!(ids(&f), ["job.failed", "pod.terminated"]);
+    assert!(f[0].cause.contains("pod.terminated"), "{}", f[0].cause);
+}

@@ -49,7 +49,8 @@ fn a_selector_one_label_off_names_the_pods_and_fixes_the_selector() {
     );
     assert!(m["metadata"].get("resourceVersion").is_none());
     assert!(
-        fix.summary.contains("tier=frontend to tier=front"),
+        fix.summary
+            .contains("from app=web,tier=frontend to app=web,tier=front"),
         "{}",
         fix.summary
     );
