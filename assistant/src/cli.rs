@@ -35,6 +35,10 @@ pub enum Command {
     Constitution(ConstitutionArgs),
     /// List the audit log, newest first: what was applied, handed over or blocked, and when.
     History(HistoryArgs),
+    /// Find what is wrong in a namespace, the whole cluster (-A) or with one object: read the
+    /// cluster, run the offline analyzers, report findings by severity (exit code 6 when any
+    /// is a warning or worse); --fix applies the proposed fixes through the normal pipeline.
+    Diagnose(DiagnoseArgs),
     /// The interactive session (also what `shipmate` alone starts): ask, review the diff,
     /// confirm; `/help` lists the meta-commands.
     Repl(ReplArgs),
@@ -47,6 +51,10 @@ pub enum Command {
     /// Check the setup: kubeconfig, cluster, permissions, kubectl and helm, backend,
     /// constitution, state directory. Exit code 1 when a check fails.
     Doctor(crate::commands::doctor::DoctorArgs),
+    /// Serve shipmate's tools to MCP clients (coding agents): validate, propose, read the
+    /// cluster, and — with --allow-apply — apply a proposal. stdio by default; --http serves
+    /// streamable HTTP at /mcp.
+    Mcp(McpArgs),
 }
 
 /// Output format.
@@ -244,6 +252,34 @@ pub struct ApplyArgs {
     pub cluster: ClusterArgs,
 }
 
+/// `shipmate diagnose`.
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// One object to diagnose with what its analysis needs (`pod/api-0`, `deploy/web`,
+    /// `svc/shop`); default: everything in the namespace.
+    #[arg(value_name = "KIND/NAME", conflicts_with = "all_namespaces")]
+    pub target: Option<String>,
+    /// Namespace to diagnose (default: the context's).
+    #[arg(long, short = 'n', value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Diagnose every namespace.
+    #[arg(long, short = 'A', conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+    /// Output format (`json`: the documented report, see README).
+    #[arg(long, short, value_enum, default_value_t)]
+    pub output: Output,
+    /// Offer each finding's fix as a proposal: validated, dry-run, diffed, confirmed (or
+    /// --yes), applied and audited (`shipmate undo` restores).
+    #[arg(long)]
+    pub fix: bool,
+    /// Gate options (for --fix).
+    #[command(flatten)]
+    pub gates: GateArgs,
+    /// Cluster and apply options.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
 /// `shipmate undo`.
 #[derive(Debug, Args)]
 pub struct UndoArgs {
@@ -257,6 +293,48 @@ pub struct UndoArgs {
     /// Cluster and apply options.
     #[command(flatten)]
     pub cluster: ClusterArgs,
+}
+
+/// `shipmate mcp`.
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Serve streamable HTTP at http://ADDR/mcp instead of stdio (ADDR defaults to
+    /// 127.0.0.1:8765; port 0 picks a free one). An address other than loopback needs
+    /// --token-env.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1,
+          default_missing_value = "127.0.0.1:8765", value_parser = listen_address)]
+    pub http: Option<std::net::SocketAddr>,
+    /// Name of the environment variable that holds the bearer token every HTTP request must
+    /// carry (`Authorization: Bearer <token>`, at least 16 characters); required when ADDR is
+    /// not loopback. The token is never a flag, so it stays out of process lists.
+    #[arg(long, value_name = "VAR", requires = "http")]
+    pub token_env: Option<String>,
+    /// Offer the `apply` tool: a client may apply a proposal made by `propose` (after the
+    /// server dry-run; never one that a finding blocks; recorded in the audit log). Without
+    /// it the server is read-only.
+    #[arg(long)]
+    pub allow_apply: bool,
+    /// Backend, namespace, gate and cluster options (the confirmation flags do not apply: an
+    /// `apply` call is the confirmation).
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// `--http ADDR`: `IP:PORT`, or `localhost:PORT`.
+fn listen_address(text: &str) -> Result<std::net::SocketAddr, String> {
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    if let Some(port) = text.strip_prefix("localhost:")
+        && let Ok(port) = port.parse::<u16>()
+    {
+        return Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    Err(
+        "expected IP:PORT, e.g. 127.0.0.1:8765 (loopback) or 0.0.0.0:8765 (all interfaces, \
+         needs --token-env)"
+            .into(),
+    )
 }
 
 /// `shipmate history`.

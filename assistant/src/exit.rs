@@ -15,4 +15,6 @@ pub enum ExitCode {
     NeedsInput = 4,
     /// Apply failed part-way (or a rollout did not complete with `--wait`).
     ApplyFailed = 5,
+    /// `diagnose` found problems (a finding of severity warning or worse).
+    ProblemsFound = 6,
 }

@@ -7,10 +7,12 @@ mod cli;
 mod clock;
 mod cluster;
 mod commands;
+mod diagnose;
 mod doctor;
 mod draft;
 mod exit;
 mod fallback;
+mod mcp;
 mod order;
 mod output;
 mod pipeline;
@@ -47,6 +49,8 @@ fn main() -> std::process::ExitCode {
         Some(Command::Man(args)) => commands::man::run(args),
         Some(Command::Doctor(args)) => commands::doctor::run(args),
         Some(Command::Draft(args)) => commands::draft::run(args),
+        Some(Command::Mcp(args)) => commands::mcp::run(args),
+        Some(Command::Diagnose(args)) => commands::diagnose::run(args),
     };
     let code = match result {
         Ok(code) => code,

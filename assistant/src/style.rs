@@ -30,8 +30,7 @@ impl Style {
         Self { enabled }
     }
 
-    /// Never colour (for tests that compare text).
-    #[cfg(test)]
+    /// No colour at all (text that goes into JSON).
     pub fn plain() -> Self {
         Self { enabled: false }
     }

@@ -6,6 +6,7 @@
 //! one field that decides how dangerous an action is — [`Action::mutating`] — is computed here
 //! from the kubectl verb, never taken from a backend.
 
+pub mod analyze;
 pub mod applied;
 pub mod backend;
 pub mod error;

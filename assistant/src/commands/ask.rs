@@ -14,7 +14,7 @@ use crate::cli::{AskArgs, Output, SessionArgs};
 use crate::commands::validate;
 use crate::exit::ExitCode;
 use crate::render::proposal::Handover;
-use crate::session::{Outcome, Prompter, Session, TerminalPrompter, Ui};
+use crate::session::{Outcome, Prompter, Session, TerminalPrompter, Troubleshoot, Ui};
 use crate::style::Style;
 use crate::tools::ToolLimits;
 use crate::{output, pipeline, render};
@@ -36,6 +36,9 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
     let Some(mut session) = session_from(&args.session, stream)? else {
         return Ok(ExitCode::Usage);
     };
+    if let Some(code) = troubleshoot(&mut session, &text, args)? {
+        return Ok(code);
+    }
     let mut proposal = if stream {
         let mut shown = StreamedAnswer::default();
         let proposal = session.propose(&text, &mut shown);
@@ -63,6 +66,57 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         format => output::print_structured(format, &proposal)?,
     }
     Ok(exit_code(&outcome, proposal.status))
+}
+
+/// A troubleshooting request with the rules backend and a readable cluster: the analyzers'
+/// findings (text), each fix offered through the pipeline; in JSON/YAML the proposal of
+/// read-only commands, its summary saying what the diagnosis found. `None` when the request
+/// is not one, or no cluster can be read (the commands to run are the answer then).
+fn troubleshoot(
+    session: &mut Session,
+    text: &str,
+    args: &AskArgs,
+) -> anyhow::Result<Option<ExitCode>> {
+    let asked = {
+        let mut spinner = crate::repl::spinner::Spinner::start("diagnosing…");
+        session.troubleshoot(text, &mut spinner)
+    };
+    let mut report = match asked {
+        Troubleshoot::NotAsked => return Ok(None),
+        Troubleshoot::NoCluster(why) => {
+            if args.output == Output::Text {
+                eprintln!("shipmate: no cluster to diagnose ({why}); the commands to run:");
+            }
+            return Ok(None);
+        }
+        Troubleshoot::Failed(err) => return Err(err),
+        Troubleshoot::Diagnosed(report) => report,
+    };
+    if args.output != Output::Text {
+        let mut proposal = session.propose(text, &mut NoProgress)?;
+        let fixes = report.findings.iter().filter(|f| f.fix.is_some()).count();
+        proposal.summary = format!(
+            "{}{}",
+            render::diagnose::headline(&report, Style::plain()),
+            match fixes {
+                0 => String::new(),
+                n => format!("; {n} fix(es) available with `shipmate diagnose --fix`"),
+            }
+        );
+        output::print_structured(args.output, &proposal)?;
+        return Ok(Some(ExitCode::Ok));
+    }
+    let mut ui = AskUi::new(args.output);
+    ui.show(&render::diagnose::report(&report, ui.style(), ""));
+    let outcomes = session.fix(&mut report.findings, args.no_apply, &mut ui);
+    output::print(&crate::commands::diagnose::fix_footers(
+        &report,
+        &outcomes,
+        ui.style(),
+    ))?;
+    Ok(Some(
+        crate::commands::diagnose::failed_fix(&report, &outcomes).unwrap_or(ExitCode::Ok),
+    ))
 }
 
 /// The exit code for how a proposal ended (printing the write error of a failed fallback).

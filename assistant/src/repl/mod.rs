@@ -15,7 +15,7 @@ mod line_history;
 mod meta;
 mod names;
 mod prompt;
-mod spinner;
+pub(crate) mod spinner;
 mod ui;
 
 use std::io::IsTerminal;
@@ -27,7 +27,7 @@ use shipmate_plugins::{Proposal, Registry};
 use crate::cli::ReplArgs;
 use crate::exit::ExitCode;
 use crate::render;
-use crate::session::{Outcome, Session, Ui};
+use crate::session::{Outcome, Session, Troubleshoot, Ui};
 use complete::ReplHelper;
 use names::{ClusterNames, NameCache, NameSource};
 use spinner::Spinner;
@@ -127,8 +127,13 @@ impl Repl {
         }
     }
 
-    /// A request: propose (with a spinner), show, then dry-run, diff, confirm, apply.
+    /// A request: propose (with a spinner), show, then dry-run, diff, confirm, apply. A
+    /// troubleshooting request with a readable cluster is diagnosed instead, and each fix is
+    /// offered.
     fn request(&mut self, text: &str) {
+        if self.troubleshoot(text) {
+            return;
+        }
         let proposed = {
             let mut spinner =
                 Spinner::start(&format!("{} is thinking", self.session.backend_name()));
@@ -143,6 +148,36 @@ impl Repl {
             }
             Err(err) => self.ui.warn(&format!("{err:#}")),
         }
+    }
+
+    /// Diagnoses a troubleshooting request on the cluster: the findings, then each fix through
+    /// the confirmation. False when the request is not one or no cluster can be read (the
+    /// backend's commands to run answer it then).
+    fn troubleshoot(&mut self, text: &str) -> bool {
+        let asked = {
+            let mut spinner = Spinner::start("diagnosing");
+            self.session.troubleshoot(text, &mut spinner)
+        };
+        let mut report = match asked {
+            Troubleshoot::NotAsked => return false,
+            Troubleshoot::NoCluster(why) => {
+                self.ui.warn(&format!(
+                    "no cluster to diagnose ({why}); the commands to run:"
+                ));
+                return false;
+            }
+            Troubleshoot::Failed(err) => {
+                self.ui.warn(&format!("{err:#}"));
+                return true;
+            }
+            Troubleshoot::Diagnosed(report) => report,
+        };
+        self.ui
+            .show(&render::diagnose::report(&report, self.ui.style(), ""));
+        let outcomes = self.session.fix(&mut report.findings, false, &mut self.ui);
+        let steps = crate::commands::diagnose::fix_footers(&report, &outcomes, self.ui.style());
+        self.ui.show(&steps);
+        true
     }
 
     /// Takes the last proposal through the session's confirmation (the new request's, or

@@ -7,6 +7,7 @@
 mod actions;
 mod approval;
 mod confirm;
+mod diagnose;
 mod edit;
 mod execute;
 mod flow;
@@ -28,6 +29,7 @@ use shipmate_plugins::{
 
 pub use approval::Approval;
 pub use confirm::{Choice, Prompter, TerminalPrompter};
+pub use diagnose::Troubleshoot;
 pub use flow::{Outcome, Ui};
 pub use review::Review;
 pub use undo::{UndoOutcome, UndoReport};

@@ -61,6 +61,11 @@ impl ClusterTools for SessionTools<'_> {
             }
             ToolCall::ApiResources => reader.api_resources().await,
             ToolCall::Explain(a) => schema_lookup(self.schemas, &a.kind, &a.field),
+            ToolCall::Diagnose(a) => {
+                reader
+                    .diagnose(a.namespace.as_deref(), a.object.as_deref())
+                    .await
+            }
         };
         answer.map(ToolOutput::Text).map_err(|e| e.to_string())
     }

@@ -1,5 +1,5 @@
 //! Read-only cluster tools for an agent loop: list, get, describe, logs, events,
-//! api-resources and a schema lookup, each answering with compact text under a byte cap.
+//! api-resources, a schema lookup and the troubleshooting analyzers (`diagnose`), each answering with compact text under a byte cap.
 //!
 //! Why it is built this way:
 //! - A model pays for every byte it reads, and a 10 MB log or a 3 000-pod list must not blow its
@@ -20,6 +20,7 @@ mod adapter;
 mod cap;
 mod columns;
 mod describe;
+mod diagnose;
 mod discovery;
 mod error;
 mod events;

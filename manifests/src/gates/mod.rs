@@ -123,6 +123,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use constitution::{ConstitutionOrigin, ResourceAmounts, ResourceDefaults};
+pub use quantity::parse as parse_quantity;
 
 /// The pseudo-gate that reports malformed or refused waiver annotations.
 pub const WAIVER_GATE: &str = "waiver";

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 /// Parses a quantity into base units (cores, bytes); `None` when it is not a quantity.
-pub(crate) fn parse(text: &str) -> Option<f64> {
+pub fn parse(text: &str) -> Option<f64> {
     let text = text.trim();
     // `1e3` is a plain number with an exponent; otherwise the suffix is the trailing letters.
     let split = if text.parse::<f64>().is_ok() {

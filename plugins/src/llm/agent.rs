@@ -132,8 +132,9 @@ pub fn function_tools() -> Vec<Value> {
         .collect()
 }
 
-/// Objects as compact JSON (masked structurally first), text as is.
-fn render(output: ToolOutput) -> String {
+/// Objects as compact JSON (masked structurally first), text as is: what a tool's output
+/// becomes before it is capped and wrapped as untrusted data (here and in the MCP server).
+pub fn render(output: ToolOutput) -> String {
     match output {
         ToolOutput::Objects(mut objects) => {
             objects.iter_mut().for_each(mask_json);

@@ -178,8 +178,15 @@ impl Anonymizer {
                 }
                 (&a.namespace, None)
             }
+            ToolCall::Diagnose(a) => {
+                if let Some((kind, name)) = a.object.as_deref().and_then(|o| o.split_once('/')) {
+                    self.learn(name, role_of(kind));
+                }
+                (&a.namespace, None)
+            }
             ToolCall::ApiResources | ToolCall::Explain(_) => return,
         };
+        let ns = ns.as_ref().filter(|ns| ns.as_str() != "*");
         if let Some(ns) = ns {
             self.learn(ns, NameRole::Namespace);
         }
@@ -197,7 +204,25 @@ impl Anonymizer {
             ToolCall::List(a) => self.learn_output(text, role_of(&a.kind)),
             ToolCall::Get(a) | ToolCall::Describe(a) => self.learn_output(text, role_of(&a.kind)),
             ToolCall::Events(_) => self.learn_output(text, NameRole::Object),
+            ToolCall::Diagnose(_) => self.learn_findings(text),
             ToolCall::Logs(_) | ToolCall::ApiResources | ToolCall::Explain(_) => {}
+        }
+    }
+
+    /// Learns the objects a `diagnose` answer names: each finding's first line is
+    /// `[severity] Kind/name[ -n namespace] (id): title`.
+    fn learn_findings(&mut self, text: &str) {
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix('[').and_then(|l| l.split_once("] ")) else {
+                continue;
+            };
+            let mut words = rest.1.split_whitespace();
+            if let Some((kind, name)) = words.next().and_then(|o| o.split_once('/')) {
+                self.learn(name, role_of(kind));
+            }
+            if let (Some("-n"), Some(ns)) = (words.next(), words.next()) {
+                self.learn(ns, NameRole::Namespace);
+            }
         }
     }
 

@@ -178,6 +178,26 @@ fn tool_answers_teach_the_names_they_show() {
     assert!(a.placeholder("deployments").is_none(), "types are no names");
 }
 
+#[test]
+fn diagnose_calls_and_findings_teach_their_names() {
+    let mut a = Anonymizer::new();
+    let all =
+        ToolCall::parse("diagnose", r#"{"namespace":"*","object":"deployment/web"}"#).unwrap();
+    a.learn_answer(
+        &all,
+        "2 findings (1 critical, 1 error, 0 warning, 0 info)\n\
+         \n[critical] Pod/api-0 -n shop (pod.crash-loop): api-0 keeps crashing\n\
+         \x20 cause: the container exits with code 1\n\
+         \n[error] Node/worker-2 (node.not-ready): worker-2 is NotReady\n",
+    );
+    for name in ["web", "api-0", "shop", "worker-2"] {
+        assert!(a.placeholder(name).is_some(), "{name}: {a:?}");
+    }
+    for word in ["*", "critical", "cause", "Pod", "findings"] {
+        assert!(a.placeholder(word).is_none(), "{word}");
+    }
+}
+
 proptest! {
     #[test]
     fn hide_then_reveal_gives_back_the_text(

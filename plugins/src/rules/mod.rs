@@ -27,6 +27,7 @@ use crate::error::BackendError;
 use crate::proposal::{Proposal, Status, shell_metachar};
 
 pub use req::Req;
+pub use troubleshoot::Diagnosis;
 /// Whether a word is a valid Kubernetes object name (for `--anonymize`).
 pub(crate) use vocab::is_name;
 
@@ -96,39 +97,10 @@ pub fn propose(
     default_namespace: Option<&str>,
     defaults: &ResourceDefaults,
 ) -> Proposal {
-    // Arrows (`443 -> 8443`) are words, not redirections.
-    let normalised = text
-        .replace("->", " to ")
-        .replace("=>", " to ")
-        .replace('→', " to ");
-    let trimmed = normalised.trim();
-    if trimmed.is_empty() {
-        return not_understood(text, "The request is empty.");
-    }
-    if trimmed.len() > MAX_REQUEST_BYTES {
-        return not_understood(
-            text,
-            &format!(
-                "The request is {} bytes long; the rules backend reads requests of up to \
-                 {MAX_REQUEST_BYTES} bytes. Ask for one thing at a time.",
-                trimmed.len()
-            ),
-        );
-    }
-    if let Some(meta) = shell_metachar(trimmed) {
-        return not_understood(
-            text,
-            &format!(
-                "The request contains shell syntax (`{meta}`). shipmate proposes kubectl \
-                 commands as argument vectors and never runs a shell; ask for one action in \
-                 plain words."
-            ),
-        );
-    }
-    if trimmed.chars().any(|c| c.is_control()) {
-        return not_understood(text, "The request contains control characters.");
-    }
-    let mut req = Req::new(text, trimmed, default_namespace, defaults);
+    let mut req = match parse(text, default_namespace, defaults) {
+        Ok(req) => req,
+        Err(refused) => return *refused,
+    };
     let mut proposal = match req.intent {
         intent::Intent::Create => create::handle(&mut req),
         intent::Intent::Bind => create::rbac::bind(&mut req),
@@ -139,6 +111,59 @@ pub fn propose(
     };
     proposal.request = text.to_owned();
     proposal
+}
+
+/// What a troubleshooting request ("why is api-0 crashing?", "what's wrong in namespace
+/// shop?") asks to have diagnosed; `None` for any other request. For callers that can read
+/// the cluster and run the analyzers instead of listing the commands to run.
+pub fn diagnosis(text: &str, default_namespace: Option<&str>) -> Option<Diagnosis> {
+    let req = parse(text, default_namespace, &ResourceDefaults::default()).ok()?;
+    (req.intent == intent::Intent::Troubleshoot).then(|| troubleshoot::diagnosis(&req))
+}
+
+/// The screened, tokenised and classified request; a `not_understood` proposal for one that
+/// is empty, too long, or contains shell syntax or control characters.
+fn parse(
+    text: &str,
+    default_namespace: Option<&str>,
+    defaults: &ResourceDefaults,
+) -> Result<Req, Box<Proposal>> {
+    // Arrows (`443 -> 8443`) are words, not redirections.
+    let normalised = text
+        .replace("->", " to ")
+        .replace("=>", " to ")
+        .replace('→', " to ");
+    let trimmed = normalised.trim();
+    if trimmed.is_empty() {
+        return Err(Box::new(not_understood(text, "The request is empty.")));
+    }
+    if trimmed.len() > MAX_REQUEST_BYTES {
+        return Err(Box::new(not_understood(
+            text,
+            &format!(
+                "The request is {} bytes long; the rules backend reads requests of up to \
+                 {MAX_REQUEST_BYTES} bytes. Ask for one thing at a time.",
+                trimmed.len()
+            ),
+        )));
+    }
+    if let Some(meta) = shell_metachar(trimmed) {
+        return Err(Box::new(not_understood(
+            text,
+            &format!(
+                "The request contains shell syntax (`{meta}`). shipmate proposes kubectl \
+                 commands as argument vectors and never runs a shell; ask for one action in \
+                 plain words."
+            ),
+        )));
+    }
+    if trimmed.chars().any(|c| c.is_control()) {
+        return Err(Box::new(not_understood(
+            text,
+            "The request contains control characters.",
+        )));
+    }
+    Ok(Req::new(text, trimmed, default_namespace, defaults))
 }
 
 /// A `not_understood` answer with what the backend can do.

@@ -3,6 +3,7 @@
 
 /// Small words that are never names (articles, prepositions, pronouns, fillers).
 pub const STOPWORDS: &[&str] = &[
+    "wrong",
     "a",
     "an",
     "the",

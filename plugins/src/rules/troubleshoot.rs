@@ -6,20 +6,58 @@ use super::req::Req;
 use super::vocab::Res;
 use crate::proposal::{Action, Proposal};
 
-/// Handles "why is X crashing / pending / not ready", "service Y has no endpoints"…
-pub fn handle(req: &mut Req) -> Proposal {
+/// What a troubleshooting request asks to have diagnosed (see [`super::diagnosis`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnosis {
+    /// The namespace: the request's (`in namespace shop`), else the default; `None` with
+    /// [`Diagnosis::all_namespaces`] or when there is no default.
+    pub namespace: Option<String>,
+    /// Whether the request spans all namespaces.
+    pub all_namespaces: bool,
+    /// The object as kubectl names it (`pod/api-0`, `deployment/web`), when the request names
+    /// one; `None` for a whole namespace.
+    pub object: Option<String>,
+}
+
+/// The resource a request is about (the noun, else a pod, or a Service when it speaks of
+/// endpoints) and its name, if given.
+fn subject(req: &Req) -> (Res, Option<String>) {
     let default = if req.w.has(&["noendpoints", "endpoints", "endpoint"]) {
         Res::Service
     } else {
         Res::Pod
     };
     let t = target(req, Some(default));
-    let res = t.res.unwrap_or(default);
+    (t.res.unwrap_or(default), t.name)
+}
+
+/// The [`Diagnosis`] of a troubleshooting request.
+pub fn diagnosis(req: &Req) -> Diagnosis {
+    let (res, name) = subject(req);
+    let mut d = Diagnosis {
+        namespace: req.ns.clone(),
+        all_namespaces: req.all_ns,
+        object: None,
+    };
+    match (res, name) {
+        (Res::Namespace, Some(ns)) => {
+            d.namespace = Some(ns);
+            d.all_namespaces = false;
+        }
+        (res, Some(name)) => d.object = Some(format!("{}/{name}", res.kubectl())),
+        (_, None) => {}
+    }
+    d
+}
+
+/// Handles "why is X crashing / pending / not ready", "service Y has no endpoints"…
+pub fn handle(req: &mut Req) -> Proposal {
+    let (res, name) = subject(req);
     let crashing = req
         .w
         .has_prefix(&["crash", "restart", "oom", "fail", "error"])
         || req.w.has(&["keeps", "keep"]);
-    let Some(name) = t.name else {
+    let Some(name) = name else {
         return overview(req, res);
     };
     let mut actions: Vec<Action> = Vec::new();

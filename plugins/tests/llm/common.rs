@@ -33,7 +33,7 @@ pub const SECRET_VALUE: &str = "c3VwZXItc2VjcmV0LXZhbHVl";
 pub const LOG_TOKEN: &str = "ghp_leakedleakedleakedleaked0123";
 
 /// Every cluster tool, in the order offered.
-pub const TOOL_NAMES: [&str; 7] = [
+pub const TOOL_NAMES: [&str; 8] = [
     "list",
     "get",
     "describe",
@@ -41,6 +41,7 @@ pub const TOOL_NAMES: [&str; 7] = [
     "events",
     "api_resources",
     "explain",
+    "diagnose",
 ];
 
 /// `config` pointed at `base_url` with [`KEY`], model `fake-model`, answers saved under

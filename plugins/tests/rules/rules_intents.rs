@@ -293,6 +293,58 @@ fn troubleshooting_is_read_only() {
 }
 
 #[test]
+fn troubleshooting_requests_name_what_to_diagnose() {
+    use shipmate_plugins::rules::{Diagnosis, diagnosis};
+    let d = |ns: Option<&str>, all: bool, object: Option<&str>| Diagnosis {
+        namespace: ns.map(str::to_owned),
+        all_namespaces: all,
+        object: object.map(str::to_owned),
+    };
+    for (text, default, want) in [
+        (
+            "what's wrong in namespace shop?",
+            None,
+            d(Some("shop"), false, None),
+        ),
+        (
+            "what is wrong in namespace shop",
+            Some("dev"),
+            d(Some("shop"), false, None),
+        ),
+        (
+            "why is api-0 crashing?",
+            Some("shop"),
+            d(Some("shop"), false, Some("pod/api-0")),
+        ),
+        (
+            "why is deployment web not available in namespace prod",
+            None,
+            d(Some("prod"), false, Some("deployment/web")),
+        ),
+        (
+            "service api has no endpoints",
+            None,
+            d(None, false, Some("service/api")),
+        ),
+        (
+            "why are my pods failing in all namespaces",
+            None,
+            d(None, true, None),
+        ),
+    ] {
+        assert_eq!(diagnosis(text, default), Some(want), "{text}");
+    }
+    for text in [
+        "scale deployment web to 3",
+        "create a configmap named app",
+        "",
+        "why ; rm -rf /",
+    ] {
+        assert_eq!(diagnosis(text, None), None, "{text}");
+    }
+}
+
+#[test]
 fn ambiguity_and_nonsense() {
     check(&[
         ("scale it up", N, &[]),

@@ -9,7 +9,9 @@
 //! settings. Custom resources come from their stored CRD's `openAPIV3Schema`, with `apiVersion`,
 //! `kind` and `metadata` added as the apiextensions server publishes them.
 
-use k8s_openapi::api::{apps, autoscaling, batch, core, networking, policy, rbac};
+use k8s_openapi::api::{
+    apps, autoscaling, batch, core, discovery, networking, policy, rbac, storage,
+};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiextensions;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use schemars::generate::SchemaSettings;
@@ -90,6 +92,10 @@ fn builtin(generator: &mut SchemaGenerator, r: &ResourceInfo) -> Option<Value> {
             ("v1", "Event") => of::<core::v1::Event>,
             ("v1", "Endpoints") => of::<core::v1::Endpoints>,
             ("v1", "ReplicationController") => of::<core::v1::ReplicationController>,
+            ("v1", "ResourceQuota") => of::<core::v1::ResourceQuota>,
+            ("discovery.k8s.io/v1", "EndpointSlice") => of::<discovery::v1::EndpointSlice>,
+            ("storage.k8s.io/v1", "StorageClass") => of::<storage::v1::StorageClass>,
+            ("networking.k8s.io/v1", "IngressClass") => of::<networking::v1::IngressClass>,
             ("apps/v1", "Deployment") => of::<apps::v1::Deployment>,
             ("apps/v1", "StatefulSet") => of::<apps::v1::StatefulSet>,
             ("apps/v1", "DaemonSet") => of::<apps::v1::DaemonSet>,

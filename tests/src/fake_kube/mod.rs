@@ -48,6 +48,7 @@ mod clock;
 mod components;
 mod discovery;
 mod faults;
+pub mod fixtures;
 pub(crate) mod http;
 mod meta;
 mod openapi;

@@ -6,7 +6,7 @@ use std::process::Output;
 
 use serde_json::json;
 use shipmate_e2e::fake_kube::{FakeCluster, Fault};
-use shipmate_e2e::{Sandbox, stdout_json};
+use shipmate_e2e::{Sandbox, object_results, stdout_json};
 
 const WEB: &str = "deploy nginx:1.27.1 as web with 2 replicas on port 80 and expose it";
 
@@ -25,13 +25,10 @@ fn yes_applies_in_order_and_records_prior_state() {
     assert_eq!(applied["mode"], "cluster");
     assert_eq!(applied["complete"], true);
     assert_eq!(applied["server"], fake.url());
-    let objects: Vec<(&str, &str)> = applied["objects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| (o["kind"].as_str().unwrap(), o["result"].as_str().unwrap()))
-        .collect();
-    assert_eq!(objects, [("Service", "created"), ("Deployment", "created")]);
+    assert_eq!(
+        object_results(applied),
+        [("Service", "created"), ("Deployment", "created")]
+    );
 
     let stored = fake
         .get("deploy/default/web")

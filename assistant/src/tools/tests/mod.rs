@@ -1,6 +1,7 @@
 //! The tools against the fake API server: table shapes, YAML, describe, logs under the byte
 //! cap, events, errors, pagination, and the schema lookup.
 
+mod diagnose;
 mod errors;
 mod lists;
 mod logs;
