@@ -205,22 +205,33 @@ fn list(store: &Store, req: &Request, t: &Target) -> Result<(u16, Value), ApiErr
     let after = after
         .map(|c| decode_continue(c).ok_or_else(|| ApiError::bad_request("invalid continue token")))
         .transpose()?;
-    let mut items: Vec<Value> = store
+    // Only the page is cloned: a paginated list of thousands of objects costs one page per
+    // request, not everything after the token.
+    let limit = req
+        .param("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .filter(|l| *l > 0);
+    let mut items: Vec<Value> = Vec::new();
+    let mut rest = 0usize;
+    let matching = store
         .list(&t.info, ns)
         .into_iter()
         .filter(|o| labels.matches(&o["metadata"]["labels"]) && field_matches(fields, o))
-        .filter(|o| after.as_ref().is_none_or(|a| &list_key(o) > a))
-        .cloned()
-        .collect();
+        .filter(|o| after.as_ref().is_none_or(|a| &list_key(o) > a));
+    for o in matching {
+        if limit.is_some_and(|l| items.len() >= l) {
+            rest += 1;
+        } else {
+            items.push(o.clone());
+        }
+    }
     let mut metadata = json!({"resourceVersion": store.revision().to_string()});
-    let limit = req.param("limit").and_then(|l| l.parse::<usize>().ok());
-    if let Some(limit) = limit.filter(|l| *l > 0 && items.len() > *l) {
-        let rest = items.split_off(limit);
+    if rest > 0 {
         let last = items.last().map(list_key).unwrap_or_default();
         metadata["continue"] = encode_continue(&last).into();
         // Like the real server: no count when selectors filter the list.
         if req.param("labelSelector").is_none_or(str::is_empty) && fields.is_empty() {
-            metadata["remainingItemCount"] = rest.len().into();
+            metadata["remainingItemCount"] = rest.into();
         }
     }
     Ok((
