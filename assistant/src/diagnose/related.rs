@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
-use shipmate_plugins::analyze::{Kind, ObjectRef, Snapshot};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use shipmate_plugins::analyze::{Kind, ObjectRef, Snapshot, selects};
 
 use super::Target;
 
@@ -278,24 +278,6 @@ fn ingress_services(ing: &k8s_openapi::api::networking::v1::Ingress) -> Vec<Stri
 /// Whether every pair of `selector` is among `labels`.
 fn subset(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
-}
-
-/// Whether a label selector (`matchLabels` and `matchExpressions`) selects `labels`; an empty
-/// selector selects everything.
-fn selects(sel: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    let exprs = sel.match_expressions.iter().flatten();
-    sel.match_labels.as_ref().is_none_or(|m| subset(m, labels))
-        && exprs.into_iter().all(|e| {
-            let value = labels.get(&e.key);
-            let values = e.values.as_deref().unwrap_or_default();
-            match e.operator.as_str() {
-                "In" => value.is_some_and(|v| values.contains(v)),
-                "NotIn" => value.is_none_or(|v| !values.contains(v)),
-                "Exists" => value.is_some(),
-                "DoesNotExist" => value.is_none(),
-                _ => false,
-            }
-        })
 }
 
 fn reference(kind: &str, namespaced: bool, ns: &str, name: &str) -> ObjectRef {

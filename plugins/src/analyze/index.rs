@@ -216,7 +216,7 @@ impl<'a> Index<'a> {
         };
         candidates
             .into_iter()
-            .filter(|p| expressions_match(selector, p))
+            .filter(|p| expressions_hold(selector, p.metadata.labels.as_ref()))
             .collect()
     }
 }
@@ -293,18 +293,63 @@ pub fn label<'m>(meta: &'m ObjectMeta, key: &str) -> Option<&'m str> {
     meta.labels.as_ref()?.get(key).map(String::as_str)
 }
 
-/// Whether the pod satisfies the selector's `matchExpressions` (matchLabels checked by the
-/// caller).
-fn expressions_match(selector: &LabelSelector, pod: &Pod) -> bool {
+/// Whether a label selector (`matchLabels` and `matchExpressions`) selects an object with
+/// `labels`; an empty selector selects everything.
+pub fn selects(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+    selector
+        .match_labels
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v))
+        && expressions_hold(selector, Some(labels))
+}
+
+/// Whether `labels` satisfy every `matchExpressions` requirement of `selector` (matchLabels
+/// checked by the caller).
+fn expressions_hold(selector: &LabelSelector, labels: Option<&BTreeMap<String, String>>) -> bool {
     selector.match_expressions.iter().flatten().all(|e| {
-        let value = label(&pod.metadata, &e.key);
+        let value = labels.and_then(|l| l.get(&e.key));
         let values = e.values.as_deref().unwrap_or_default();
         match e.operator.as_str() {
-            "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
-            "NotIn" => value.is_none_or(|v| values.iter().all(|x| x != v)),
+            "In" => value.is_some_and(|v| values.contains(v)),
+            "NotIn" => value.is_none_or(|v| !values.contains(v)),
             "Exists" => value.is_some(),
             "DoesNotExist" => value.is_none(),
             _ => false,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_match_labels_and_every_expression() {
+        let sel: LabelSelector = serde_json::from_value(serde_json::json!({
+            "matchLabels": {"app": "web"},
+            "matchExpressions": [
+                {"key": "tier", "operator": "In", "values": ["front", "edge"]},
+                {"key": "canary", "operator": "DoesNotExist"},
+            ],
+        }))
+        .unwrap();
+        let labels = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect()
+        };
+        assert!(selects(&sel, &labels(&[("app", "web"), ("tier", "edge")])));
+        assert!(!selects(&sel, &labels(&[("app", "web"), ("tier", "back")])));
+        assert!(!selects(
+            &sel,
+            &labels(&[("app", "api"), ("tier", "front")])
+        ));
+        assert!(!selects(
+            &sel,
+            &labels(&[("app", "web"), ("tier", "front"), ("canary", "1")])
+        ));
+        assert!(selects(&LabelSelector::default(), &labels(&[])));
+    }
 }

@@ -66,6 +66,7 @@ mod fixtures;
 mod tests;
 
 pub use finding::{Evidence, Finding, MAX_EVIDENCE_CHARS, ObjectRef, Severity};
+pub use index::selects;
 pub use snapshot::{ContainerRef, Kind, Snapshot};
 
 use shipmate_manifests::gates::ResourceDefaults;
