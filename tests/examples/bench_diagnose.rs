@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use shipmate_e2e::fake_kube::FakeCluster;
 use shipmate_e2e::fake_kube::fixtures::{
-    App, crash_loop, event, mount_claim, node, pvc, storage_class, unschedulable, waiting,
+    App, claim_of_missing_class, crash_loop, event, mount_claim, node, storage_class,
+    unschedulable, waiting,
 };
 
 struct Options {
@@ -136,16 +137,7 @@ fn seed(fake: &FakeCluster, o: &Options) -> BTreeMap<String, &'static str> {
         }
     }
     // A claim whose class does not exist (mounted by app-0777's first pod).
-    let claim = fake
-        .seed(pvc("team-7", "data-0777", Some("fast-ssd"), "Pending"))
-        .remove(0);
-    fake.seed(event(
-        &claim,
-        "Warning",
-        "ProvisioningFailed",
-        "storageclass.storage.k8s.io \"fast-ssd\" not found",
-        5,
-    ));
+    claim_of_missing_class(fake, "team-7", "data-0777", "fast-ssd", 5);
     planted.insert(
         "PersistentVolumeClaim/team-7/data-0777".into(),
         "no storage class",

@@ -301,6 +301,28 @@ pub fn unschedulable(pod: &mut Value, message: &str) {
     });
 }
 
+/// Seeds a Pending claim of storage class `class`, which does not exist, with the
+/// provisioner's `ProvisioningFailed` warning (seen `count` times); returns the claim.
+pub fn claim_of_missing_class(
+    cluster: &FakeCluster,
+    namespace: &str,
+    name: &str,
+    class: &str,
+    count: i64,
+) -> Value {
+    let claim = cluster
+        .seed(pvc(namespace, name, Some(class), "Pending"))
+        .remove(0);
+    cluster.seed(event(
+        &claim,
+        "Warning",
+        "ProvisioningFailed",
+        &format!("storageclass.storage.k8s.io \"{class}\" not found"),
+        count,
+    ));
+    claim
+}
+
 /// A PersistentVolumeClaim `name` of 1Gi in `phase` (`Bound`, `Pending`) with `class`.
 pub fn pvc(namespace: &str, name: &str, class: Option<&str>, phase: &str) -> Value {
     let mut pvc = json!({

@@ -6,7 +6,8 @@
 
 use serde_json::Value;
 use shipmate_e2e::fake_kube::fixtures::{
-    App, crash_loop, event, mount_claim, node, pvc, storage_class, unschedulable, waiting,
+    App, claim_of_missing_class, crash_loop, event, mount_claim, node, pvc, storage_class,
+    unschedulable, waiting,
 };
 use shipmate_e2e::fake_kube::{FakeCluster, Fault};
 use shipmate_e2e::{Sandbox, stdout_json};
@@ -253,16 +254,7 @@ fn a_pending_claim_without_its_storage_class_is_reported() {
             "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.",
         );
     });
-    let claim = fake
-        .seed(pvc("shop", "db-data", Some("fast-ssd"), "Pending"))
-        .remove(0);
-    fake.seed(event(
-        &claim,
-        "Warning",
-        "ProvisioningFailed",
-        "storageclass.storage.k8s.io \"fast-ssd\" not found",
-        12,
-    ));
+    claim_of_missing_class(&fake, "shop", "db-data", "fast-ssd", 12);
     let _ = app;
     let (code, report) = diagnose(&sandbox, &fake, &["-n", "shop"]);
     assert_eq!(code, Some(6));
